@@ -1,0 +1,6 @@
+"""Agent-based model of personalized-learning policy in a university or school."""
+
+from simulation.model import PersonalizedLearningModel
+from simulation.scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = ["PersonalizedLearningModel", "Scenario", "ScenarioError", "load_scenario"]

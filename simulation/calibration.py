@@ -1,0 +1,72 @@
+"""Week-0 calibration: latent levels whose synthetic survey reproduces published means and SDs.
+
+For one factor of one group, the latent levels are ``clip(m + s * z, 0.5, 4.5)`` where ``z`` are the
+respondents' standardized scores (drawn with the factor correlations, then centred and scaled to mean
+0 and SD 1 exactly). ``m`` and ``s`` are solved on the realized ``z`` so that the exact survey
+statistics of that very population equal the targets; small groups (four administrators) hit the
+targets as well as large ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from simulation.survey import LATENT_RANGE, factor_statistics
+
+
+class CalibrationError(ValueError):
+    """Published survey statistics that the response model cannot reproduce."""
+
+
+def standardize(z: np.ndarray) -> np.ndarray:
+    """Centre and scale columns to mean 0 and SD 1 exactly (a single respondent gets 0)."""
+    z = z - z.mean(axis=0)
+    sd = z.std(axis=0)
+    return np.divide(z, sd, out=np.zeros_like(z), where=sd > 0)
+
+
+def solve_latent(
+    z: np.ndarray, target_mean: float, target_sd: float, item_noise_sd: float,
+    label: str = "factor",
+) -> np.ndarray:
+    """Latent levels for standardized scores ``z`` matching a target survey mean and SD.
+
+    Raises
+    ------
+    CalibrationError
+        When no location and spread reproduce the target (e.g. an SD below what item noise alone
+        gives), with the closest reachable values.
+    """
+    lo, hi = LATENT_RANGE
+
+    def residual(x: np.ndarray) -> np.ndarray:
+        latent = np.clip(x[0] + x[1] * z, lo, hi)
+        mean, sd = factor_statistics(latent, item_noise_sd)
+        return np.array([mean - target_mean, sd - target_sd])
+
+    spread0 = np.sqrt(max(target_sd**2 - 1 / 12 - item_noise_sd**2, 0.04))
+    result = least_squares(
+        residual, x0=[target_mean, spread0], bounds=([lo, 0.0], [hi, 3.0]), xtol=1e-10,
+        ftol=1e-12, gtol=1e-12,
+    )
+    err = residual(result.x)
+    if np.max(np.abs(err)) > 5e-3:
+        mean, sd = target_mean + err[0], target_sd + err[1]
+        raise CalibrationError(
+            f"{label}: cannot reproduce survey mean {target_mean:.2f} and SD {target_sd:.2f} "
+            f"(closest reachable: mean {mean:.2f}, SD {sd:.2f}); with item noise SD "
+            f"{item_noise_sd:g} the smallest reachable SD near this mean is about "
+            f"{factor_statistics(np.full(2, target_mean), item_noise_sd)[1]:.2f}: lower "
+            "survey.item_noise_sd or check the SD"
+        )
+    return np.clip(result.x[0] + result.x[1] * z, lo, hi)
+
+
+def correlated_normals(
+    rng: np.random.Generator, n: int, k: int, correlation: float
+) -> np.ndarray:
+    """``(n, k)`` standard normals with equal pairwise correlation (one common factor)."""
+    common = rng.standard_normal((n, 1))
+    unique = rng.standard_normal((n, k))
+    return np.sqrt(correlation) * common + np.sqrt(1.0 - correlation) * unique

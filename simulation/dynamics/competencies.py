@@ -1,0 +1,59 @@
+"""Submodel 5, growth of the students' six ISTE competencies and of self-regulation.
+
+Each competency grows with exposure to the practices that build it (shares of class time, scaled by
+the relevant teacher preparedness) toward the top of the scale, and drifts back toward its week-0
+level without practice, so the status quo persists:
+
+    d theta = growth_rate * exposure * (4.5 - theta) / 3.5 - decay_rate * (theta - theta_0)
+
+Exposures: creativity <- projects + half of self-directed plans + teacher 'facilitate creativity' x
+personalized share; communication <- projects; research fluency <- self-directed plans + half of
+adaptive practice; critical thinking <- differentiated groups + one-to-one feedback; digital
+citizenship <- teacher 'promote digital citizenship' x digital activities (platform, projects,
+plans); technology operations <- access x (adaptive practice + teacher 'model digital-age work' x
+personalized share).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from simulation.model import PersonalizedLearningModel
+
+
+def _norm(latent: np.ndarray) -> np.ndarray:
+    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
+
+
+def grow_competencies(model: PersonalizedLearningModel) -> None:
+    """One week of competency and self-regulation growth."""
+    s, v, shares = model.student_state, model.values, model.shares
+    cv = v["competencies"]
+    n = s.achievement.shape[0]
+    zero = np.zeros(n)
+    collab = shares.get("collaborative", zero)
+    plans = shares.get("self_directed", zero)
+    adaptive = shares.get("adaptive", zero) * s.access
+    feedback = shares.get("feedback", zero)
+    personal = 1.0 - shares["whole_class"]
+    prep = _norm(model.teacher_state.preparedness)[model.student_teacher]
+    exposure = np.stack([
+        collab + 0.5 * plans + 0.5 * prep[:, 0] * personal,
+        collab,
+        plans + 0.5 * adaptive,
+        shares.get("differentiated", zero) + feedback,
+        prep[:, 3] * (adaptive + collab + plans),
+        s.access * (adaptive + prep[:, 2] * personal),
+    ], axis=1)
+    theta = s.competencies
+    theta += cv["growth_rate"] * exposure * (4.5 - theta) / 3.5
+    theta -= cv["decay_rate"] * (theta - s.competencies_start)
+    np.clip(theta, 0.5, 4.5, out=theta)
+    if "self_directed" in shares:
+        support = 0.5 + 0.5 * ("feedback" in shares)
+        s.self_regulation = np.clip(
+            s.self_regulation
+            + cv["self_regulation_growth"] * plans * support * (1.0 - s.self_regulation), 0.0, 1.0)

@@ -1,0 +1,134 @@
+"""Observation: model-level series every week and agent snapshots, computed from the arrays.
+
+Metric names and meanings (also in ``docs/ODD.md``):
+
+- ``achievement_mean``/``_sd``: course achievement, SD units of the starting cohort;
+- ``gap_bottom_top``: mean achievement of the top minus the bottom prior-achievement quartile;
+- ``gap_access``: mean achievement of students with full access minus those without;
+- ``engagement_mean``: mean of affective and behavioural engagement (0-1);
+- ``teacher_preparedness``/``administrator_preparedness``/``student_competency``: mean latent ISTE
+  level (1-4 Likert continuum);
+- ``adoption_mean``: share of class time personalized; ``burnout_share``: teachers with stress above
+  the burnout threshold;
+- ``cost_per_student``: current annual policy cost per student; ``spending_per_student``: spent so
+  far; ``budget_used``: annual cost over the annual budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.parameters import STUDENT_FACTORS, TEACHER_FACTORS
+
+if TYPE_CHECKING:
+    from simulation.model import PersonalizedLearningModel
+
+METRICS: tuple[str, ...] = (
+    "week", "term", "achievement_mean", "achievement_sd", "gain_mean", "gap_bottom_top",
+    "achievement_bottom_quartile", "achievement_top_quartile", "gap_access", "engagement_mean",
+    "engagement_affective", "engagement_behavioural", "self_regulation_mean", "success_rate_mean",
+    "fit_mean", "access_mean", "student_competency", "teacher_preparedness", "adoption_mean",
+    "teacher_stress", "burnout_share", "workload_ratio", "diagnostic_noise",
+    "administrator_preparedness", "cost_per_student", "spending_per_student", "budget_used",
+)
+
+
+def metrics(model: PersonalizedLearningModel) -> dict[str, float]:
+    """All model-level metrics of the current week."""
+    s, t = model.student_state, model.teacher_state
+    ach = s.achievement
+    quartile_mean = np.bincount(s.prior_quartile, weights=ach, minlength=4) / np.maximum(
+        np.bincount(s.prior_quartile, minlength=4), 1)
+    full = s.access >= 0.999
+    gap_access = float(ach[full].mean() - ach[~full].mean()) if 0 < full.sum() < ach.size else 0.0
+    budget = model.values["administrators"]["budget_per_student"]
+    cost = float(model.annual_cost["total_per_student"])
+    return {
+        "week": model.week,
+        "term": model.week // model.weeks_per_term,
+        "achievement_mean": float(ach.mean()),
+        "achievement_sd": float(ach.std()),
+        "gain_mean": float(s.gain.mean()),
+        "gap_bottom_top": float(quartile_mean[3] - quartile_mean[0]),
+        "achievement_bottom_quartile": float(quartile_mean[0]),
+        "achievement_top_quartile": float(quartile_mean[3]),
+        "gap_access": gap_access,
+        "engagement_mean": float(0.5 * (s.engagement_affective.mean()
+                                        + s.engagement_behavioural.mean())),
+        "engagement_affective": float(s.engagement_affective.mean()),
+        "engagement_behavioural": float(s.engagement_behavioural.mean()),
+        "self_regulation_mean": float(s.self_regulation.mean()),
+        "success_rate_mean": float(s.success.mean()),
+        "fit_mean": float(s.fit.mean()),
+        "access_mean": float(s.access.mean()),
+        "student_competency": float(s.competencies.mean()),
+        "teacher_preparedness": float(t.preparedness.mean()),
+        "adoption_mean": float(model.teacher_personal_share.mean()),
+        "teacher_stress": float(t.stress.mean()),
+        "burnout_share": float((t.stress > model.values["teachers"]["burnout_threshold"]).mean()),
+        "workload_ratio": float(t.workload_ratio.mean()),
+        "diagnostic_noise": float(t.diagnostic_noise.mean()),
+        "administrator_preparedness": float(model.administrator_state.factors.mean()),
+        "cost_per_student": cost,
+        "spending_per_student": float(model.spending_per_student),
+        "budget_used": cost / budget if budget > 0 else 0.0,
+    }
+
+
+def _metric(name: str, model: PersonalizedLearningModel) -> Any:
+    return model.metrics[name]
+
+
+def reporters() -> dict[str, Callable[[PersonalizedLearningModel], Any]]:
+    """Mesa ``DataCollector`` model reporters reading the week's metrics."""
+    return {name: partial(_metric, name) for name in METRICS}
+
+
+def student_snapshot(model: PersonalizedLearningModel) -> pd.DataFrame:
+    """One row per student with the main states, built from the arrays."""
+    s = model.student_state
+    data: dict[str, Any] = {
+        "week": np.full(s.achievement.shape[0], model.week, dtype=np.int32),
+        "student": np.arange(s.achievement.shape[0], dtype=np.int32),
+        "class_id": s.class_id,
+        "teacher": model.student_teacher,
+        "achievement": s.achievement,
+        "prior_achievement": s.prior_achievement,
+        "prior_quartile": s.prior_quartile,
+        "engagement_affective": s.engagement_affective,
+        "engagement_behavioural": s.engagement_behavioural,
+        "self_regulation": s.self_regulation,
+        "access": s.access,
+        "has_device": s.has_device,
+        "position": s.position,
+        "success": s.success,
+    }
+    for j, factor in enumerate(STUDENT_FACTORS):
+        data[factor] = s.competencies[:, j]
+    return pd.DataFrame(data)
+
+
+def teacher_snapshot(model: PersonalizedLearningModel) -> pd.DataFrame:
+    """One row per teacher with preparedness, attitude, adoption, stress and workload."""
+    t = model.teacher_state
+    m = t.adoption.shape[0]
+    data: dict[str, Any] = {
+        "week": np.full(m, model.week, dtype=np.int32),
+        "teacher": np.arange(m, dtype=np.int32),
+        "attitude": t.attitude,
+        "adoption": model.teacher_personal_share,
+        "adoption_intent": t.adoption,
+        "stress": t.stress,
+        "workload_ratio": t.workload_ratio,
+        "diagnostic_noise": t.diagnostic_noise,
+        "trained": t.trained,
+        "coached": t.coached,
+    }
+    for j, factor in enumerate(TEACHER_FACTORS):
+        data[factor] = t.preparedness[:, j]
+    return pd.DataFrame(data)
