@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import least_squares
 
+from simulation.errors import UserError
 from simulation.survey import LATENT_RANGE, factor_statistics
 
 
-class CalibrationError(ValueError):
+class CalibrationError(UserError):
     """Published survey statistics that the response model cannot reproduce."""
 
 

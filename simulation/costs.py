@@ -45,6 +45,8 @@ def annual_costs(values: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
         "platform": cost["platform_licence"] if res["adaptive_platform"] else 0.0,
         "analytics": cost["analytics_licence"] if res["analytics_tools"] else 0.0,
         "extra_teachers": max(0, n_teachers - funded) * cost["teacher_salary"] / n,
+        # the idealized reference: one full-time tutor per student
+        "tutors": cost["teacher_salary"] if values["practices"]["tutor_per_student"] else 0.0,
     }
     out["total_per_student"] = float(sum(out.values()))
     return out

@@ -296,7 +296,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- administrators ---------------------------------------------------------------------------
     P("administrators.factor_correlation", 0.6, 0.0, 0.9, "1", ASSUMPTION + " (the seed gives none)",
       "Correlation between any two of an administrator's four ISTE factors."),
-    P("administrators.budget_per_student", 300.0, 0.0, 5000.0, "currency/student/year",
+    P("administrators.budget_per_student", 300.0, 0.0, 100000.0, "currency/student/year",
       ASSUMPTION, "Annual budget for personalization policies, per student.", role=_POL),
     P("administrators.allocation", "fixed", None, None, "-", ASSUMPTION,
       "Budget allocation: 'fixed' as the scenario sets it, or 'adaptive' (the term-end evaluation "
@@ -311,16 +311,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("learning.hours_per_week", 6.0, 2.0, 15.0, "hours/week", ASSUMPTION,
       "Scheduled study time per week in the modelled course."),
     P("learning.gain_per_hour", 0.0095, 0.003, 0.03, "SD/hour", ASSUMPTION + " (calibrated: "
-      "status quo gains about 0.9 SD of the starting cohort per year on the course test)",
+      "status quo gains about 0.7 SD of the starting cohort per year on the course test)",
       "Achievement gained per fully engaged hour at the best difficulty fit, average aptitude."),
     P("learning.optimal_success_rate", 0.85, 0.6, 0.95, "share of tasks",
       "Wilson, Shenhav, Straccia & Cohen (2019), Nature Communications 10:4646",
       "Success rate at which learning per unit time peaks.", evidence="moderate"),
     P("learning.fit_concentration", 6.0, 2.0, 20.0, "1", ASSUMPTION,
       "Sharpness of the difficulty-fit curve around its peak (higher: narrower flow zone)."),
-    P("learning.difficulty_scale", 0.5, 0.2, 1.5, "SD per logit", ASSUMPTION,
+    P("learning.difficulty_scale", 0.7, 0.2, 1.5, "SD per logit", ASSUMPTION,
       "Achievement distance that changes the log-odds of success by one."),
-    P("learning.feedback_effect", 0.35, 0.0, 1.0, "multiplier",
+    P("learning.feedback_effect", 0.2, 0.0, 1.0, "multiplier",
       "Hattie & Timperley (2007), Rev. Educ. Research 77(1): feedback among the largest effects",
       "Extra learning per hour of one-to-one feedback of perfect quality.", evidence="moderate"),
     P("learning.platform_effect", 0.6, 0.0, 1.2, "multiplier",
@@ -343,6 +343,10 @@ PARAMETERS: tuple[Parameter, ...] = (
       "Error with which a student with no self-regulation picks task difficulty for themself."),
     P("learning.platform_error_sd", 1.2, 0.2, 2.0, "SD of achievement", ASSUMPTION,
       "Error of a quality-0 adaptive platform's placement (shrinks linearly to 0.2 at quality 1)."),
+    P("learning.self_study_quality", 0.75, 0.4, 1.0, "multiplier",
+      "Bettinger, Fox, Loeb & Taylor (2017), AER 107(9): online courses lower grades by about "
+      "0.44 SD", "Learning per hour of self-paced work without the teacher's instruction, "
+      "relative to teacher-led work.", evidence="moderate"),
     P("learning.hours_noise_sd", 0.15, 0.0, 0.4, "share", ASSUMPTION,
       "Week-to-week noise in each student's effective study time."),
     # --- engagement -------------------------------------------------------------------------------

@@ -25,13 +25,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 
+from simulation.errors import UserError
 from simulation.parameters import PARAMETERS, REGISTRY, SECTIONS, Parameter, defaults
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "question", "extends", "name")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserError):
     """A scenario could not be loaded; the message says where and why."""
 
 

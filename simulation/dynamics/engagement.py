@@ -3,7 +3,7 @@
 Affective engagement moves each week a share ``adjustment_rate`` toward a target
 
     target = expit(base_i + w_c (2 fit - 1) + w_r (2 class mean - 1 + collaborative share)
-                   + w_t (2 facilitate - 1) + w_a autonomy (0.5 + self-regulation - threshold)
+                   + w_t (2 facilitate - 1) + w_a autonomy 2 (self-regulation - threshold)
                    + w_i (interest-matched share - 1 / topics))
 
 With interest matching on, personalized tasks match each student's interest and whole-class tasks
@@ -50,15 +50,13 @@ def drive(model: PersonalizedLearningModel, fit: np.ndarray | None = None,
         return total + w["relatedness_weight"] * relatedness
     if "collaborative" in shares:
         relatedness = relatedness + shares["collaborative"]
-    if pol.tutoring:
-        total = total + w["teacher_weight"] * (1.0 - teacher)  # a personal tutor inspires fully
     total = total + w["relatedness_weight"] * relatedness
     autonomy = shares.get("self_directed", 0.0)
     if pol.pacing == "self_paced":
         autonomy = autonomy + shares["whole_class"]
     if not np.isscalar(autonomy) or autonomy:
         thr = model.values["learning"]["self_direction_threshold"]
-        total = total + w["autonomy_weight"] * autonomy * (0.5 + s.self_regulation - thr)
+        total = total + w["autonomy_weight"] * autonomy * 2.0 * (s.self_regulation - thr)
     if pol.interest_matching:
         topics = model.values["students"]["interest_topics"]
         # personalized tasks match each student's interest; whole-class tasks are themed on the

@@ -13,6 +13,9 @@ Too easy bores (s near 1), too hard frustrates (s low). The weekly gain is
     gain = gain_per_hour * aptitude * hours * behavioural engagement
            * sum_over_activities(share * autonomy_hours * fit * quality) * style
 
+``autonomy_hours`` (self-directed plans, self-paced work) is self-regulation / threshold, at most
+1: poorly self-regulated students lose time when they steer themselves (Xu & Jaggars 2014).
+
 Simultaneous over students (everyone learns from last week's state).
 """
 
@@ -63,6 +66,8 @@ def activity_gaps(model: PersonalizedLearningModel) -> dict[str, np.ndarray]:
     ach = s.achievement
     n = ach.shape[0]
     gaps = {"whole_class": s.position - ach}
+    if model.policy.pacing == "self_paced":  # students pick their own tasks at their position
+        gaps["whole_class"] = gaps["whole_class"] + self_choice_error(model)
     if "differentiated" in shares:
         groups = differentiation_groups(model)
         n_groups = model.classes.size.shape[0] * int(v["learning"]["differentiation_groups"])
@@ -76,11 +81,17 @@ def activity_gaps(model: PersonalizedLearningModel) -> dict[str, np.ndarray]:
     if "collaborative" in shares:
         gaps["collaborative"] = group_means(ach, s.group_id, model.n_project_groups) - ach
     if "self_directed" in shares:
-        sr = s.self_regulation
-        thr = v["learning"]["self_direction_threshold"]
-        gaps["self_directed"] = (v["learning"]["self_choice_error_sd"] * (1.0 - sr)
-                                 * model.streams["tasks"].standard_normal(n) - np.maximum(thr - sr, 0.0))
+        gaps["self_directed"] = self_choice_error(model)
     return gaps
+
+
+def self_choice_error(model: PersonalizedLearningModel) -> np.ndarray:
+    """Gap of tasks students choose for themselves: noisy, and too easy below the threshold."""
+    sr = model.student_state.self_regulation
+    lv = model.values["learning"]
+    noise = model.streams["tasks"].standard_normal(sr.shape[0])
+    return (lv["self_choice_error_sd"] * (1.0 - sr) * noise
+            - np.maximum(lv["self_direction_threshold"] - sr, 0.0))
 
 
 def learn(model: PersonalizedLearningModel) -> None:
@@ -90,7 +101,8 @@ def learn(model: PersonalizedLearningModel) -> None:
     opt, scale, conc = lv["optimal_success_rate"], lv["difficulty_scale"], lv["fit_concentration"]
     gaps = activity_gaps(model)
     n = s.achievement.shape[0]
-    autonomy = np.clip(s.self_regulation / lv["self_direction_threshold"], 0.3, 1.5)
+    # time actually used when students steer themselves: full at or above the threshold, less below
+    autonomy = np.clip(s.self_regulation / lv["self_direction_threshold"], 0.2, 1.0)
     comm = np.clip((s.competencies[:, 1] - 1.0) / 3.0, 0.0, 1.0)
     techops = np.clip((s.competencies[:, 5] - 1.0) / 3.0, 0.0, 1.0)
 
@@ -118,9 +130,11 @@ def learn(model: PersonalizedLearningModel) -> None:
                              * model.deployment * (0.5 + 0.5 * techops))
         elif activity == "collaborative":
             quality = 1.0 + lv["peer_tutoring_effect"] * comm
-        elif activity == "self_directed" or (activity == "whole_class"
-                                             and pol.pacing == "self_paced"):
+        elif activity == "self_directed":
             hours = autonomy
+        elif activity == "whole_class" and pol.pacing == "self_paced":
+            hours = autonomy
+            quality = lv["self_study_quality"]
         effective += share * hours * fit * quality
         success += share * succ
         fit_sum += share * fit

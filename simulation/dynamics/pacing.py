@@ -7,8 +7,9 @@ of the starting cohort). The class calendar advances by ``calendar_rate`` a week
 - flexible: at the teacher's estimate of their level, kept within ``flexible_spread`` of the calendar;
 - mastery: a student advances by two calendar steps when the teacher's estimate of their success on
   the current material reaches ``mastery_threshold``, else stays (re-teaching);
-- self_paced: each week a student moves ``self_regulation`` of the way to their own level and drifts
-  forward at a pace set by self-regulation (poorly regulated students fall behind; Xu & Jaggars 2014).
+- self_paced: each week a student drifts forward at a pace set by self-regulation and moves half
+  ``self_regulation`` of the way toward their level; the tasks they pick carry the self-choice error
+  (see learning), so poorly regulated students fall behind and misjudge (Xu & Jaggars 2014).
 
 Spread of positions in a class costs the teacher ``spread_cost_hours`` per SD per week.
 """
@@ -62,7 +63,7 @@ def advance(model: PersonalizedLearningModel) -> None:
                                            2.0 * rate, 0.0)
     else:
         sr = s.self_regulation
-        pace = np.clip(sr / v["learning"]["self_direction_threshold"], 0.3, 1.5)
+        pace = np.clip(sr / v["learning"]["self_direction_threshold"], 0.2, 1.5)
         s.position = s.position + rate * pace + 0.5 * sr * (s.achievement - s.position)
     update_spread(model)
 

@@ -1,7 +1,7 @@
 """Submodel 2, teachers plan the week: diagnose students and choose the mix of activities.
 
 Each teacher reads each student's level with error ``diagnostic_noise`` (persistent misjudgement,
-AR(1) in time), then splits class time: ``adoption`` goes to the switched-on personalized
+AR(1) in time) and estimates it as the posterior mean given the class mean (shrinkage), then splits class time: ``adoption`` goes to the switched-on personalized
 activities in equal parts, the rest to whole-class teaching. If the week's preparation, feedback,
 pacing and training hours exceed the time budget plus the tolerated overtime, the personalized
 activities shrink to fit. Simultaneous over teachers.
@@ -28,7 +28,12 @@ def diagnose(model: PersonalizedLearningModel) -> None:
     s.diagnosis_error += np.sqrt(1.0 - rho**2) * model.streams["diagnosis"].standard_normal(
         s.achievement.shape[0])
     noise = model.teacher_state.diagnostic_noise[model.student_teacher]
-    model.estimate = s.achievement + noise * s.diagnosis_error
+    # the teacher's best guess from a noisy read: shrunk toward the class mean (posterior mean
+    # with the class as prior), so misjudged students are placed too close to the middle
+    class_mean = (np.bincount(s.class_id, weights=s.achievement, minlength=model.classes.size.size)
+                  / model.classes.size)[s.class_id]
+    weight = 1.0 / (1.0 + np.square(noise))
+    model.estimate = class_mean + weight * (s.achievement + noise * s.diagnosis_error - class_mean)
 
 
 def unit_hours(model: PersonalizedLearningModel) -> dict[str, np.ndarray]:

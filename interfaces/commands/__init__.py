@@ -1,0 +1,1 @@
+"""One module per ``plsim`` subcommand; each exposes ``register(subparsers)``."""
