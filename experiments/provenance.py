@@ -1,0 +1,89 @@
+"""Provenance for manifests: code version, package versions, platform, and safe folder creation."""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGES = ("plsim", "mesa", "numpy", "pandas", "scipy", "SALib", "pydantic", "pyarrow",
+            "matplotlib", "dask", "distributed", "solara")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_version() -> dict[str, Any]:
+    """Git commit of the code (and whether the work tree had uncommitted changes)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None, "version": _version("plsim")}
+    return {"commit": commit, "dirty": dirty, "version": _version("plsim")}
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages results depend on."""
+    return {name: _version(name) for name in PACKAGES}
+
+
+def environment() -> dict[str, Any]:
+    """Code, packages, Python and platform, for a manifest."""
+    return {
+        "code": code_version(),
+        "packages": package_versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+    }
+
+
+def prepare_folder(path: Path, force: bool) -> Path:
+    """Create an empty results folder; refuse to touch an existing non-empty one unless forced.
+
+    Raises
+    ------
+    FileExistsError
+        When ``path`` exists, is not empty and ``force`` is false (nothing is changed).
+    """
+    path = Path(path)
+    if path.exists() and any(path.iterdir()):
+        if not force:
+            raise FileExistsError(
+                f"{path} already exists and is not empty; choose another --out or pass --force "
+                "to replace it")
+        shutil.rmtree(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temporary name, then rename)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=_jsonable) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _jsonable(obj: Any) -> Any:
+    if hasattr(obj, "item"):
+        return obj.item()
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON serializable: {type(obj).__name__}")
