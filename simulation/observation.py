@@ -4,7 +4,8 @@ Metric names and meanings (also in ``docs/ODD.md``):
 
 - ``achievement_mean``/``_sd``: course achievement, SD units of the starting cohort;
 - ``gap_bottom_top``: mean achievement of the top minus the bottom prior-achievement quartile;
-- ``gap_access``: mean achievement of students with full access minus those without;
+- ``gap_access``: mean achievement of students with home access (device and broadband at week 0)
+  minus those without (0 when everyone or no one has it);
 - ``engagement_mean``: mean of affective and behavioural engagement (0-1);
 - ``teacher_preparedness``/``administrator_preparedness``/``student_competency``: mean latent ISTE
   level (1-4 Likert continuum);
@@ -44,8 +45,9 @@ def metrics(model: PersonalizedLearningModel) -> dict[str, float]:
     ach = s.achievement
     quartile_mean = np.bincount(s.prior_quartile, weights=ach, minlength=4) / np.maximum(
         np.bincount(s.prior_quartile, minlength=4), 1)
-    full = s.access >= 0.999
-    gap_access = float(ach[full].mean() - ach[~full].mean()) if 0 < full.sum() < ach.size else 0.0
+    home = s.home_access
+    n_home = int(home.sum())
+    gap_access = float(ach[home].mean() - ach[~home].mean()) if 0 < n_home < ach.size else 0.0
     budget = model.values["administrators"]["budget_per_student"]
     cost = float(model.annual_cost["total_per_student"])
     return {

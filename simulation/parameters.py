@@ -179,8 +179,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- institution and calendar -----------------------------------------------------------------
     P("institution.n_students", 2000, 20, 1_000_000, "students", ASSUMPTION,
       "Number of students in the institution.", "int", role=_S),
-    P("institution.n_administrators", 4, 1, 50, "administrators", ASSUMPTION,
-      "Number of administrators over the institution.", "int", role=_S),
+    P("institution.n_administrators", 4, 2, 50, "administrators", ASSUMPTION,
+      "Number of administrators over the institution (at least 2: a survey of one person has "
+      "no spread between respondents to calibrate).", "int", role=_S),
     P("institution.classes_per_teacher", 1, 1, 4, "classes", ASSUMPTION,
       "Classes (sections) taught by each teacher.", "int", role=_S),
     P("institution.weeks_per_term", 18, 4, 26, "weeks", "Model brief (two 18-week terms a year)",

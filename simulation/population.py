@@ -13,7 +13,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
-from simulation.calibration import correlated_normals, solve_latent, standardize
+from simulation.calibration import correlated_normals, normal_scores, solve_latent, standardize
 from simulation.parameters import GROUP_FACTORS
 from simulation.state import AdministratorState, ClassState, StudentState, TeacherState
 
@@ -35,7 +35,7 @@ def calibrated_factors(
     z = correlated_normals(rng, n, len(factors), correlation)
     if anchor is not None:
         z = anchor_correlation * anchor[:, None] + np.sqrt(1 - anchor_correlation**2) * z
-    z = standardize(z)
+    z = standardize(normal_scores(z))
     noise = values["survey"]["item_noise_sd"]
     section = values[group]
     latent = np.empty((n, len(factors)))

@@ -56,7 +56,8 @@ def develop_teachers(model: PersonalizedLearningModel) -> None:
     t.know_how *= 1.0 - trv["knowledge_decay"]
     headroom = (4.5 - theta) / 3.5
     gain = trv["gain_per_hour"] * model.training_quality * (0.5 + prof) * transferred
-    gain = gain + tv["practice_learning_rate"] * model.teacher_personal_share
+    if not pol.tutoring:  # tutors, not the teachers, do the one-to-one work
+        gain = gain + tv["practice_learning_rate"] * model.teacher_personal_share
     colleagues = theta[t.ties].mean(axis=1) if t.ties.shape[1] else theta
     rate = tv["colleague_learning_rate"] * (1.0 + 2.0 * plc) * prof
     theta += gain[:, None] * headroom + rate[:, None] * np.maximum(colleagues - theta, 0.0)
