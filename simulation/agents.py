@@ -8,6 +8,8 @@ over agents: they update the arrays. The agents exist so Mesa's tools (``model.a
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -16,6 +18,33 @@ from simulation.parameters import ADMINISTRATOR_FACTORS, STUDENT_FACTORS, TEACHE
 
 if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
+
+
+class _IdCounters(weakref.WeakKeyDictionary):
+    """Per-model ``unique_id`` counters that do not keep finished models alive.
+
+    Mesa 3.3.1 keeps a counter per model in the class attribute ``Agent._ids`` (a plain dict), so
+    every model ever built stays in memory with its arrays. Our agents share this weak version.
+    """
+
+    def __getitem__(self, model: mesa.Model) -> itertools.count:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
+class InstitutionAgent(mesa.Agent):
+    """Base of the three agent kinds: a row index into the model's arrays."""
+
+    _ids = _IdCounters()
+    model: PersonalizedLearningModel
+
+    def __init__(self, model: PersonalizedLearningModel, row: int) -> None:
+        super().__init__(model)
+        self.row = row
 
 
 def _row_view(state: str, array: str, cast: type = float, writable: bool = False) -> property:
@@ -35,14 +64,8 @@ def _column_view(state: str, array: str, column: int) -> property:
     return property(fget, doc=f"``{state}.{array}[row, {column}]`` (latent, 0.5-4.5)")
 
 
-class Student(mesa.Agent):
+class Student(InstitutionAgent):
     """A student: a view on row ``row`` of ``model.student_state``."""
-
-    model: PersonalizedLearningModel
-
-    def __init__(self, model: PersonalizedLearningModel, row: int) -> None:
-        super().__init__(model)
-        self.row = row
 
     achievement = _row_view("student_state", "achievement", writable=True)
     prior_achievement = _row_view("student_state", "prior_achievement")
@@ -75,14 +98,8 @@ for _j, _f in enumerate(STUDENT_FACTORS):
     setattr(Student, _f, _column_view("student_state", "competencies", _j))
 
 
-class Teacher(mesa.Agent):
+class Teacher(InstitutionAgent):
     """A teacher: a view on row ``row`` of ``model.teacher_state``."""
-
-    model: PersonalizedLearningModel
-
-    def __init__(self, model: PersonalizedLearningModel, row: int) -> None:
-        super().__init__(model)
-        self.row = row
 
     attitude = _row_view("teacher_state", "attitude", writable=True)
     adoption = _row_view("teacher_state", "adoption", writable=True)
@@ -103,14 +120,8 @@ for _j, _f in enumerate(TEACHER_FACTORS):
     setattr(Teacher, _f, _column_view("teacher_state", "preparedness", _j))
 
 
-class Administrator(mesa.Agent):
+class Administrator(InstitutionAgent):
     """An administrator: a view on row ``row`` of ``model.administrator_state``."""
-
-    model: PersonalizedLearningModel
-
-    def __init__(self, model: PersonalizedLearningModel, row: int) -> None:
-        super().__init__(model)
-        self.row = row
 
     @property
     def preparedness(self) -> float:

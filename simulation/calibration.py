@@ -2,10 +2,9 @@
 
 For one factor of one group, the latent levels are ``clip(m + s * z, 0.5, 4.5)`` where ``z`` are the
 respondents' standardized scores (drawn with the factor correlations, replaced by rank-preserving
-normal scores, then centred and scaled to mean 0 and SD 1 exactly). ``m`` and ``s`` are solved on the realized ``z`` so that the exact survey
-statistics of that very population equal the targets; small groups (four administrators) hit the
-targets as well as large ones.
-"""
+normal scores, then centred and scaled to mean 0 and SD 1 exactly). ``m`` and ``s`` are solved on
+the realized ``z`` so that the exact survey statistics of that very population equal the targets;
+small groups (four administrators) hit the targets as well as large ones."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.special import logit
 
 from simulation import observation
-from simulation.agents import Administrator, Student, Teacher
+from simulation.agents import Administrator, InstitutionAgent, Student, Teacher
 from simulation.costs import staffing
 from simulation.dynamics import administration, engagement, pacing, teacher_growth, teaching
 from simulation.dynamics.competencies import grow_competencies
@@ -157,7 +157,8 @@ class PersonalizedLearningModel(mesa.Model):
     def _build_agents(self) -> None:
         n = self.student_state.achievement.shape[0]
         self.student_agents = [Student(self, i) for i in range(n)]
-        self.teacher_agents = [Teacher(self, j) for j in range(self.teacher_state.adoption.shape[0])]
+        n_teachers = self.teacher_state.adoption.shape[0]
+        self.teacher_agents = [Teacher(self, j) for j in range(n_teachers)]
         self.administrator_agents = [
             Administrator(self, k) for k in range(self.administrator_state.factors.shape[0])
         ]
@@ -256,9 +257,11 @@ class PersonalizedLearningModel(mesa.Model):
                             week=self.week)
 
     def release(self) -> None:
-        """Drop Mesa's class-level reference to this model so it can be garbage-collected.
+        """Drop this model's agent-id counter now instead of at garbage collection.
 
-        Mesa 3.3.1 keeps every model in ``Agent._ids``; long sweeps must call this (the runner
-        and :func:`simulation.api.run` do).
+        Mesa 3.3.1 keeps a strong per-model counter in ``Agent._ids`` that leaks every model; the
+        agents here use weak counters (``simulation.agents.InstitutionAgent``), so finished models
+        are collected without this call. It also clears any strong entry Mesa's base class made.
         """
+        InstitutionAgent._ids.pop(self, None)
         mesa.Agent._ids.pop(self, None)

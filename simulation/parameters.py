@@ -4,9 +4,8 @@ Each parameter has a dotted name ``section.key`` (the TOML section and key of a 
 default, a plausible range (or a list of choices), a unit, a source (or the words "assumption, no
 source"), the strength of the evidence behind it and its role in experiments (a *policy* lever the
 institution controls, an *uncertainty* about the world, or *structure*). The scenario validator, the
-model, ``docs/parameters.md``, the dashboard's evidence cards and the sensitivity-analysis bounds all
-read this registry.
-"""
+model, ``docs/parameters.md``, the dashboard's evidence cards and the sensitivity-analysis bounds
+all read this registry."""
 
 from __future__ import annotations
 
@@ -295,7 +294,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("learning.differentiation_groups", 4, 2, 8, "groups/class", ASSUMPTION,
       "Ability groups a teacher forms for differentiated instruction.", "int"),
     # --- administrators ---------------------------------------------------------------------------
-    P("administrators.factor_correlation", 0.6, 0.0, 0.9, "1", ASSUMPTION + " (the seed gives none)",
+    P("administrators.factor_correlation", 0.6, 0.0, 0.9, "1",
+      ASSUMPTION + " (the seed gives none)",
       "Correlation between any two of an administrator's four ISTE factors."),
     P("administrators.budget_per_student", 300.0, 0.0, 100000.0, "currency/student/year",
       ASSUMPTION, "Annual budget for personalization policies, per student.", role=_POL),
@@ -372,7 +372,7 @@ PARAMETERS: tuple[Parameter, ...] = (
       "Weekly random shock to each student's engagement."),
     P("engagement.self_regulation_weight", 0.4, 0.0, 0.8, "share", ASSUMPTION,
       "Weight of self-regulation (versus affective engagement) in behavioural engagement."),
-    # --- growth of the ISTE competencies ------------------------------------------------------------
+    # --- growth of the ISTE competencies --------------------------------------------------------
     P("competencies.growth_rate", 0.03, 0.0, 0.1, "Likert units/week", ASSUMPTION,
       "Weekly growth of a student competency under full exposure to the practice that builds it."),
     P("competencies.decay_rate", 0.005, 0.0, 0.05, "1/week", ASSUMPTION,

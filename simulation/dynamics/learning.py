@@ -1,10 +1,10 @@
 """Submodel 3, students learn: time on task x engagement x difficulty fit x quality x access.
 
 For each activity a student spends class time in, the *gap* is how far the task's difficulty sits
-above the student's achievement (SD units). The success rate is
-``expit(logit(s*) - gap / difficulty_scale)`` (``s*`` = optimal success rate, 0.85 after Wilson et al.
-2019), so a task pitched exactly at the student's level succeeds at ``s*``. Learning per hour follows
-a flow curve of the success rate that peaks (value 1) at ``s*``:
+above the student's achievement (SD units). The success rate is ``expit(logit(s*) - gap /
+difficulty_scale)`` (``s*`` = optimal success rate, 0.85 after Wilson et al. 2019), so a task
+pitched exactly at the student's level succeeds at ``s*``. Learning per hour follows a flow curve of
+the success rate that peaks (value 1) at ``s*``:
 
     fit(s) = (s / s*)^(k s*) * ((1 - s) / (1 - s*))^(k (1 - s*)),   k = fit_concentration
 
@@ -13,11 +13,10 @@ Too easy bores (s near 1), too hard frustrates (s low). The weekly gain is
     gain = gain_per_hour * aptitude * hours * behavioural engagement
            * sum_over_activities(share * autonomy_hours * fit * quality) * style
 
-``autonomy_hours`` (self-directed plans, self-paced work) is self-regulation / threshold, at most
-1: poorly self-regulated students lose time when they steer themselves (Xu & Jaggars 2014).
+``autonomy_hours`` (self-directed plans, self-paced work) is self-regulation / threshold, at most 1:
+poorly self-regulated students lose time when they steer themselves (Xu & Jaggars 2014).
 
-Simultaneous over students (everyone learns from last week's state).
-"""
+Simultaneous over students (everyone learns from last week's state)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,18 @@
 """Submodel 3b, pacing: where on the curriculum each student works next week.
 
-A curriculum position is the achievement level for which the material is optimally hard (SD units
-of the starting cohort). The class calendar advances by ``calendar_rate`` a week under every policy.
+A curriculum position is the achievement level for which the material is optimally hard (SD units of
+the starting cohort). The class calendar advances by ``calendar_rate`` a week under every policy.
 
 - lockstep: every student works at the class calendar position;
-- flexible: at the teacher's estimate of their level, kept within ``flexible_spread`` of the calendar;
+- flexible: at the teacher's estimate of their level, kept within ``flexible_spread`` of the
+  calendar;
 - mastery: a student advances by two calendar steps when the teacher's estimate of their success on
   the current material reaches ``mastery_threshold``, else stays (re-teaching);
 - self_paced: each week a student drifts forward at a pace set by self-regulation and moves half
   ``self_regulation`` of the way toward their level; the tasks they pick carry the self-choice error
   (see learning), so poorly regulated students fall behind and misjudge (Xu & Jaggars 2014).
 
-Spread of positions in a class costs the teacher ``spread_cost_hours`` per SD per week.
-"""
+Spread of positions in a class costs the teacher ``spread_cost_hours`` per SD per week."""
 
 from __future__ import annotations
 

@@ -1,16 +1,15 @@
 """Submodel 6, teachers grow (training, practice, colleagues), carry workload and stress, adopt.
 
-Training adds hours of *know-how*; each week a share of it turns into practice (``supported_transfer``
-while coaching or a professional learning community supports the teacher, ``workshop_transfer``
-otherwise) and a share is forgotten (``knowledge_decay``). Transferred hours raise all five
-preparedness factors by ``gain_per_hour`` x training quality (administrators' excellence in
-professional practice) x receptivity (0.5 + professional growth), with diminishing returns toward the
-top of the scale. Practice (adopted share) and better-prepared colleagues (ties, doubled in a PLC)
-add slow growth. Workload above the time budget builds stress; stress recovers slowly, cuts adoption
-and, above the burnout threshold, erodes attitude. Adoption moves toward
+Training adds hours of *know-how*; each week a share of it turns into practice
+(``supported_transfer`` while coaching or a professional learning community supports the teacher,
+``workshop_transfer`` otherwise) and a share is forgotten (``knowledge_decay``). Transferred hours
+raise all five preparedness factors by ``gain_per_hour`` x training quality (administrators'
+excellence in professional practice) x receptivity (0.5 + professional growth), with diminishing
+returns toward the top of the scale. Practice (adopted share) and better-prepared colleagues (ties,
+doubled in a PLC) add slow growth. Workload above the time budget builds stress; stress recovers
+slowly, cuts adoption and, above the burnout threshold, erodes attitude. Adoption moves toward
 ``max_adoption * expit(bias + attitude + preparedness + leadership + coaching - stress terms)``.
-Simultaneous over teachers (colleague levels are last week's).
-"""
+Simultaneous over teachers (colleague levels are last week's)."""
 
 from __future__ import annotations
 
@@ -28,7 +27,7 @@ def _norm(latent: np.ndarray) -> np.ndarray:
 
 
 def diagnostic_noise(model: PersonalizedLearningModel) -> np.ndarray:
-    """Each teacher's error SD in reading students' levels (design preparedness, analytics, size)."""
+    """Each teacher's error SD reading students' levels (design preparedness, analytics, size)."""
     t, v = model.teacher_state, model.values
     design = _norm(t.preparedness[:, 1])
     w = v["teachers"]["design_diagnosis_weight"]

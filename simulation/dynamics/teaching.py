@@ -1,11 +1,11 @@
 """Submodel 2, teachers plan the week: diagnose students and choose the mix of activities.
 
 Each teacher reads each student's level with error ``diagnostic_noise`` (persistent misjudgement,
-AR(1) in time) and estimates it as the posterior mean given the class mean (shrinkage), then splits class time: ``adoption`` goes to the switched-on personalized
-activities in equal parts, the rest to whole-class teaching. If the week's preparation, feedback,
-pacing and training hours exceed the time budget plus the tolerated overtime, the personalized
-activities shrink to fit. Simultaneous over teachers.
-"""
+AR(1) in time) and estimates it as the posterior mean given the class mean (shrinkage), then splits
+class time: ``adoption`` goes to the switched-on personalized activities in equal parts, the rest to
+whole-class teaching. If the week's preparation, feedback, pacing and training hours exceed the time
+budget plus the tolerated overtime, the personalized activities shrink to fit. Simultaneous over
+teachers."""
 
 from __future__ import annotations
 
