@@ -46,20 +46,8 @@ def canonical_scores(n: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=4096)
-def location_spread(
-    n: int, target_mean: float, target_sd: float, item_noise_sd: float, label: str = "factor"
-) -> tuple[float, float]:
-    """Location ``m`` and spread ``s`` so a group of ``n`` normal scores hits the targets.
-
-    The survey statistics do not depend on who holds which score, so the answer depends only on
-    the group size and the targets; it is cached per process.
-
-    Raises
-    ------
-    CalibrationError
-        When no location and spread reproduce the target (e.g. an SD below what item noise alone
-        gives), with the closest reachable values.
-    """
+def _solve(n: int, target_mean: float, target_sd: float,
+           item_noise_sd: float) -> tuple[float, float, float, float]:
     lo, hi = LATENT_RANGE
     z = canonical_scores(n)
 
@@ -74,16 +62,35 @@ def location_spread(
         ftol=1e-12, gtol=1e-12,
     )
     err = residual(result.x)
-    if np.max(np.abs(err)) > 5e-3:
-        mean, sd = target_mean + err[0], target_sd + err[1]
+    return float(result.x[0]), float(result.x[1]), float(err[0]), float(err[1])
+
+
+def location_spread(
+    n: int, target_mean: float, target_sd: float, item_noise_sd: float, label: str = "factor"
+) -> tuple[float, float]:
+    """Location ``m`` and spread ``s`` so a group of ``n`` normal scores hits the targets.
+
+    The survey statistics do not depend on who holds which score, so the answer depends only on
+    the group size and the targets; it is cached per process.
+
+    Raises
+    ------
+    CalibrationError
+        When no location and spread reproduce the target (e.g. an SD below what item noise alone
+        gives), with the closest reachable values.
+    """
+    m, s, err_mean, err_sd = _solve(int(n), float(target_mean), float(target_sd),
+                                    float(item_noise_sd))
+    if max(abs(err_mean), abs(err_sd)) > 5e-3:
         raise CalibrationError(
             f"{label}: cannot reproduce survey mean {target_mean:.2f} and SD {target_sd:.2f} "
-            f"with {n} respondents (closest reachable: mean {mean:.2f}, SD {sd:.2f}); with item "
-            f"noise SD {item_noise_sd:g} the smallest reachable SD near this mean is about "
+            f"with {n} respondents (closest reachable: mean {target_mean + err_mean:.2f}, SD "
+            f"{target_sd + err_sd:.2f}); with item noise SD {item_noise_sd:g} the smallest "
+            "reachable SD near this mean is about "
             f"{factor_statistics(np.full(2, target_mean), item_noise_sd)[1]:.2f}: lower "
             "survey.item_noise_sd or check the SD"
         )
-    return float(result.x[0]), float(result.x[1])
+    return m, s
 
 
 def solve_latent(

@@ -240,6 +240,7 @@ def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> li
         warnings.append(
             f"class_size {res['class_size']} exceeds n_students {inst['n_students']}: one class"
         )
+    _check_survey_targets(values, where)
     costs = annual_costs(values)
     budget = values["administrators"]["budget_per_student"]
     if costs["total_per_student"] > budget + 1e-9:
@@ -264,6 +265,26 @@ def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> li
             "self-paced pacing without full device access: students without access fall behind"
         )
     return warnings
+
+
+def _check_survey_targets(values: Mapping[str, Mapping[str, Any]], where: str) -> None:
+    """Every week-0 survey target must be reachable by its group's size and the item noise."""
+    from simulation.calibration import CalibrationError, location_spread
+    from simulation.costs import staffing
+    from simulation.parameters import GROUP_FACTORS
+
+    _, n_teachers, _ = staffing(values)
+    sizes = {"students": int(values["institution"]["n_students"]), "teachers": n_teachers,
+             "administrators": int(values["institution"]["n_administrators"])}
+    noise = float(values["survey"]["item_noise_sd"])
+    for group, factors in GROUP_FACTORS.items():
+        for factor in factors:
+            try:
+                location_spread(sizes[group], float(values[group][f"{factor}_mean"]),
+                                float(values[group][f"{factor}_sd"]), noise,
+                                f"[{group}] {factor}_mean/{factor}_sd")
+            except CalibrationError as exc:
+                raise ScenarioError(f"{where}: {exc}") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

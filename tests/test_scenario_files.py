@@ -109,3 +109,9 @@ def test_cli_lists_bundled_scenarios(capsys) -> None:
 
 def test_parameter_docs_are_generated_from_the_current_registry() -> None:
     assert docs_main(["--check"]) == 0, "docs/parameters.md is stale: run `make docs`"
+
+
+def test_unreachable_survey_target_is_reported_by_validation(write_scenario) -> None:
+    path = write_scenario('[teachers]\ndesign_digital_age_learning_sd = 0.35\n')
+    with pytest.raises(ScenarioError, match=r"design_digital_age_learning.*smallest reachable SD"):
+        load_scenario(path)
