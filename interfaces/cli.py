@@ -22,6 +22,8 @@ COMMANDS: tuple[str, ...] = (
     "run",
     "survey",
     "compare",
+    "calibrate",
+    "report",
 )
 
 
