@@ -174,6 +174,8 @@ class PersonalizedLearningModel(mesa.Model):
         self.workshop_due = np.zeros(m)
         self.teacher_personal_share = np.zeros(m)
         self.n_project_groups = 1
+        self.competencies_moved = False
+        self.estimate = s.achievement.copy()
         administration.read_leadership(self)
         t.diagnostic_noise = teacher_growth.diagnostic_noise(self)
         # week-0 steady state: each student's engagement is the status quo's target for them

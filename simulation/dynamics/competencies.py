@@ -32,6 +32,12 @@ def grow_competencies(model: PersonalizedLearningModel) -> None:
     """One week of competency and self-regulation growth."""
     s, v, shares = model.student_state, model.values, model.shares
     cv = v["competencies"]
+    theta = s.competencies
+    if not model.teacher_personal_share.any():  # every exposure is zero: only drift back
+        if model.competencies_moved:
+            theta -= cv["decay_rate"] * (theta - s.competencies_start)
+        return
+    model.competencies_moved = True
     n = s.achievement.shape[0]
     zero = np.zeros(n)
     collab = shares.get("collaborative", zero)
@@ -48,7 +54,6 @@ def grow_competencies(model: PersonalizedLearningModel) -> None:
         prep[:, 3] * (adaptive + collab + plans),
         s.access * (adaptive + prep[:, 2] * personal),
     ], axis=1)
-    theta = s.competencies
     theta += cv["growth_rate"] * exposure * (4.5 - theta) / 3.5
     theta -= cv["decay_rate"] * (theta - s.competencies_start)
     np.clip(theta, 0.5, 4.5, out=theta)

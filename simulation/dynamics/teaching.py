@@ -18,8 +18,13 @@ if TYPE_CHECKING:
 
 
 def diagnose(model: PersonalizedLearningModel) -> None:
-    """Update each teacher's estimate of each student's achievement (``model.estimate``)."""
+    """Update each teacher's estimate of each student's achievement (``model.estimate``).
+
+    Skipped under lockstep whole-class teaching, where no decision reads the estimate.
+    """
     s = model.student_state
+    if model.policy.pacing == "lockstep" and not model.policy.personalized:
+        return
     if model.policy.tutoring:
         model.estimate = s.achievement.copy()
         return
