@@ -1,0 +1,450 @@
+"""Paired comparisons of scenarios with common random numbers.
+
+Replicate ``r`` of every scenario (the base and each alternative) is run with the same random
+stream, ``numpy.random.SeedSequence(seed, spawn_key=(r,))``: the same students, teachers and noise
+wherever the scenarios do not change them. An effect is then the mean over replicates of the paired
+difference ``alternative - base`` at the last week, with a 95% interval from the t distribution
+over those differences, so the noise shared by both arms cancels.
+
+Achievement is in SD units of the starting cohort (the week-0 SD of achievement is 1), so the
+achievement effect is an effect size; percentile points say how far a student at the base median
+would move: ``100 * (Phi(d) - 0.5)``. Costs are annual per student, incremental over the status quo
+(:func:`simulation.costs.annual_costs`).
+
+Example
+-------
+>>> from experiments.comparison import compare
+>>> result = compare("baseline_guangdong_2024", ["coaching_only"], replicates=10)
+>>> result.table()
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulation import api
+from simulation.costs import annual_costs
+from simulation.errors import UserError
+from simulation.observation import METRICS
+from simulation.scenario import Scenario, load_scenario
+from simulation.survey import interpret
+
+__all__ = ["ComparisonResult", "compare", "paired_interval", "percentile_points",
+           "replicate_seed"]
+
+Progress = Callable[[int, int], None]
+
+#: Model-level series kept for every replicate (all but the week and term counters).
+SERIES: tuple[str, ...] = tuple(m for m in METRICS if m not in ("week", "term"))
+
+#: Paired changes reported per alternative: row key -> time-series metric.
+CHANGES: dict[str, str] = {
+    "engagement_change": "engagement_mean",
+    "gap_bottom_top_change_sd": "gap_bottom_top",
+    "gap_access_change_sd": "gap_access",
+    "teacher_preparedness_change": "teacher_preparedness",
+    "adoption_change": "adoption_mean",
+    "burnout_share_change": "burnout_share",
+}
+
+#: Relative difference between planned and realized cost that earns a warning.
+COST_TOLERANCE = 0.01
+
+
+def replicate_seed(seed: int, replicate: int) -> np.random.SeedSequence:
+    """The random stream of replicate ``replicate``, shared by every scenario of a comparison."""
+    return np.random.SeedSequence(seed, spawn_key=(replicate,))
+
+
+def percentile_points(effect_sd: float | None) -> float | None:
+    """Percentile points gained by a median student for an effect in SD: ``100*(Phi(d)-0.5)``."""
+    if effect_sd is None or not math.isfinite(effect_sd):
+        return None
+    return float(100.0 * (stats.norm.cdf(effect_sd) - 0.5))
+
+
+def paired_interval(differences: np.ndarray, level: float = 0.95) -> dict[str, float | None]:
+    """Mean of paired differences with a t-distribution confidence interval.
+
+    Parameters
+    ----------
+    differences
+        One ``alternative - base`` difference per replicate.
+    level
+        Confidence level of the interval.
+
+    Returns
+    -------
+    dict
+        ``{"estimate", "ci_low", "ci_high"}``; the bounds are ``None`` with one replicate.
+    """
+    d = np.asarray(differences, dtype=float)
+    estimate = float(d.mean())
+    if d.size < 2:
+        return {"estimate": estimate, "ci_low": None, "ci_high": None}
+    half = float(stats.t.ppf(0.5 + level / 2, d.size - 1) * d.std(ddof=1) / math.sqrt(d.size))
+    return {"estimate": estimate, "ci_low": estimate - half, "ci_high": estimate + half}
+
+
+@dataclass
+class ComparisonResult:
+    """A base scenario against alternatives, replicate by replicate.
+
+    Attributes
+    ----------
+    base, alternatives
+        The scenarios compared.
+    labels
+        Unique display name of each arm, base first (a scenario's name, numbered when repeated).
+    rows
+        One summary dict per alternative (see :func:`compare`).
+    timeseries
+        Long table: scenario, arm, replicate, week and every model-level metric.
+    survey
+        Synthetic survey at week 0 and at the end, averaged over replicates: scenario, arm, week,
+        group, factor_id, factor, mean, sd, interpretation.
+    replicates, weeks, seed
+        The design: replicate ``r`` used ``SeedSequence(seed, spawn_key=(r,))`` in every arm.
+    """
+
+    base: Scenario
+    alternatives: list[Scenario]
+    labels: list[str]
+    rows: list[dict[str, Any]]
+    timeseries: pd.DataFrame
+    survey: pd.DataFrame
+    replicates: int
+    weeks: int
+    seed: int
+    base_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def scenarios(self) -> list[Scenario]:
+        """Base first, then the alternatives."""
+        return [self.base, *self.alternatives]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"comparisons": rows}``, ready for ``json.dumps``."""
+        return {"comparisons": self.rows}
+
+    def final(self) -> pd.DataFrame:
+        """Last-week levels of every arm, averaged over replicates (one row per scenario)."""
+        last = self.timeseries[self.timeseries["week"] == self.weeks]
+        means = last.groupby("arm", sort=True)[list(SERIES)].mean()
+        means.insert(0, "scenario", [self.labels[i] for i in means.index])
+        return means.reset_index(drop=True)
+
+    def table(self) -> pd.DataFrame:
+        """The comparison as printable text columns, one row per alternative."""
+        return comparison_table(self.rows)
+
+    def differing_settings(self, alternative: Scenario | str | int) -> list[tuple[str, Any, Any]]:
+        """Parameters an alternative sets differently from the base.
+
+        Parameters
+        ----------
+        alternative
+            One of :attr:`alternatives`, its label, or its position among them.
+
+        Returns
+        -------
+        list of tuple
+            ``(dotted name, base value, alternative value)`` in registry order.
+        """
+        alt = self._alternative(alternative)
+        base = self.base.flat()
+        return [(name, base[name], value) for name, value in alt.flat().items()
+                if base.get(name) != value]
+
+    def _alternative(self, which: Scenario | str | int) -> Scenario:
+        if isinstance(which, Scenario):
+            return which
+        if isinstance(which, int):
+            return self.alternatives[which]
+        for label, scenario in zip(self.labels[1:], self.alternatives):
+            if which == label:
+                return scenario
+        for scenario in self.alternatives:
+            if which == scenario.name:
+                return scenario
+        raise KeyError(f"{which!r} is not an alternative of this comparison "
+                       f"({', '.join(self.labels[1:])})")
+
+
+def compare(
+    base: Scenario | str,
+    alternatives: Sequence[Scenario | str],
+    replicates: int = 10,
+    weeks: int | None = None,
+    seed: int = 1,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> ComparisonResult:
+    """Run a base scenario and alternatives as paired replicates and summarize the differences.
+
+    Parameters
+    ----------
+    base
+        The control scenario (object, bundled name or TOML path).
+    alternatives
+        Scenarios compared with ``base``.
+    replicates
+        Paired replicates per scenario (at least 2 for an interval).
+    weeks
+        Weeks simulated in every arm; default the base's ``institution.years`` in weeks.
+    seed
+        Root entropy of the replicate streams.
+    workers
+        Processes to run replicates in; the results do not depend on it.
+    progress
+        Called as ``progress(done, total)`` after each finished run.
+
+    Returns
+    -------
+    ComparisonResult
+        Each row holds ``scenario``, ``achievement_effect_sd`` (``estimate``, ``ci_low``,
+        ``ci_high``), ``percentile_points``, ``engagement_change``, ``gap_bottom_top_change_sd``,
+        ``gap_access_change_sd``, ``teacher_preparedness_change``, ``adoption``,
+        ``burnout_share``, ``cost_per_student``, ``cost_difference_per_student``,
+        ``realized_cost_per_student``, ``effect_sd_per_1000_per_student`` (``None`` when the
+        alternative costs the same as the base), ``intervals`` (95% intervals of the other paired
+        changes), ``warnings``, ``replicates``, ``weeks`` and ``base``.
+    """
+    base_sc = _as_scenario(base)
+    alt_scs = [_as_scenario(a) for a in alternatives]
+    if not alt_scs:
+        raise UserError("compare needs at least one alternative scenario")
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise UserError(f"replicates must be a whole number of at least 1, got {replicates!r}")
+    if workers < 1:
+        raise UserError(f"workers must be at least 1, got {workers!r}")
+    if weeks is None:
+        weeks = api.weeks_per_year(base_sc) * int(base_sc.values["institution"]["years"])
+    if weeks < 1:
+        raise UserError(f"weeks must be at least 1, got {weeks!r}")
+
+    arms = [base_sc, *alt_scs]
+    labels = _unique_labels([s.name for s in arms])
+    outputs = _run_all(arms, replicates, weeks, seed, workers, progress)
+
+    timeseries = _long_timeseries(outputs, labels)
+    survey = _mean_survey(outputs, labels)
+    finals = _final_values(timeseries, weeks, len(arms), replicates)
+    base_cost = annual_costs(base_sc.values)["total_per_student"]
+    base_warnings = list(base_sc.warnings)
+    rows = [
+        _summary_row(i, labels, arms, finals, timeseries, base_cost, base_warnings, weeks,
+                     replicates)
+        for i in range(1, len(arms))
+    ]
+    return ComparisonResult(base=base_sc, alternatives=alt_scs, labels=labels, rows=rows,
+                            timeseries=timeseries, survey=survey, replicates=replicates,
+                            weeks=weeks, seed=seed, base_warnings=base_warnings)
+
+
+# --- running ----------------------------------------------------------------------------------
+
+def _as_scenario(scenario: Scenario | str) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def _unique_labels(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
+
+
+def run_replicate(scenario: Scenario, weeks: int, seed: int,
+                  replicate: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One replicate of one scenario: its weekly series and its start and end survey."""
+    result = api.run(scenario, weeks=weeks, snapshots=False, rng=replicate_seed(seed, replicate))
+    return result.timeseries, result.survey
+
+
+def _run_all(arms: list[Scenario], replicates: int, weeks: int, seed: int, workers: int,
+             progress: Progress | None) -> dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]]:
+    tasks = [(arm, r) for r in range(replicates) for arm in range(len(arms))]
+    total = len(tasks)
+    out: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    workers = min(workers, total)
+    if workers == 1:
+        for done, (arm, r) in enumerate(tasks, start=1):
+            out[(arm, r)] = run_replicate(arms[arm], weeks, seed, r)
+            if progress:
+                progress(done, total)
+        return out
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["simulation.api", "experiments.comparison"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(run_replicate, arms[arm], weeks, seed, r): (arm, r)
+                   for arm, r in tasks}
+        for done, future in enumerate(as_completed(futures), start=1):
+            out[futures[future]] = future.result()
+            if progress:
+                progress(done, total)
+    return out
+
+
+# --- summarizing ------------------------------------------------------------------------------
+
+def _long_timeseries(outputs: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]],
+                     labels: list[str]) -> pd.DataFrame:
+    parts = []
+    for (arm, r), (ts, _) in sorted(outputs.items()):
+        part = ts[["week", *SERIES]].copy()
+        part.insert(0, "replicate", r)
+        part.insert(0, "arm", arm)
+        part.insert(0, "scenario", labels[arm])
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _mean_survey(outputs: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]],
+                 labels: list[str]) -> pd.DataFrame:
+    parts = []
+    for arm, label in enumerate(labels):
+        reps = [survey for (a, _), (_, survey) in sorted(outputs.items()) if a == arm]
+        stacked = pd.concat(reps, ignore_index=True)
+        mean = stacked.groupby(["week", "group", "factor_id", "factor"], sort=False)[
+            ["mean", "sd"]].mean().reset_index()
+        mean["interpretation"] = [interpret(g, m) for g, m in zip(mean["group"], mean["mean"])]
+        mean.insert(0, "arm", arm)
+        mean.insert(0, "scenario", label)
+        parts.append(mean)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _final_values(timeseries: pd.DataFrame, weeks: int, arms: int,
+                  replicates: int) -> dict[str, np.ndarray]:
+    """Last-week value of each metric as an ``(arms, replicates)`` array."""
+    last = timeseries[timeseries["week"] == weeks].sort_values(["arm", "replicate"])
+    return {m: last[m].to_numpy(dtype=float).reshape(arms, replicates) for m in SERIES}
+
+
+def _summary_row(i: int, labels: list[str], arms: list[Scenario], finals: dict[str, np.ndarray],
+                 timeseries: pd.DataFrame, base_cost: float, base_warnings: list[str],
+                 weeks: int, replicates: int) -> dict[str, Any]:
+    alt = arms[i]
+    effect = paired_interval(finals["achievement_mean"][i] - finals["achievement_mean"][0])
+    changes = {key: paired_interval(finals[metric][i] - finals[metric][0])
+               for key, metric in CHANGES.items()}
+    cost = float(annual_costs(alt.values)["total_per_student"])
+    cost_difference = cost - float(base_cost)
+    per_1000 = _per_1000(effect, cost_difference)
+    realized = _realized_cost(timeseries, i, weeks, api.weeks_per_year(alt))
+    intervals: dict[str, dict[str, float | None]] = {
+        "percentile_points": {"ci_low": percentile_points(effect["ci_low"]),
+                              "ci_high": percentile_points(effect["ci_high"])},
+        **{key: {"ci_low": c["ci_low"], "ci_high": c["ci_high"]} for key, c in changes.items()},
+        "effect_sd_per_1000_per_student": {"ci_low": per_1000["ci_low"],
+                                           "ci_high": per_1000["ci_high"]},
+    }
+    warnings = _row_warnings(alt, arms[0], labels, replicates, cost_difference, cost, realized,
+                             base_warnings)
+    return {
+        "scenario": labels[i],
+        "base": labels[0],
+        "achievement_effect_sd": effect,
+        "percentile_points": percentile_points(effect["estimate"]),
+        "engagement_change": changes["engagement_change"]["estimate"],
+        "gap_bottom_top_change_sd": changes["gap_bottom_top_change_sd"]["estimate"],
+        "gap_access_change_sd": changes["gap_access_change_sd"]["estimate"],
+        "teacher_preparedness_change": changes["teacher_preparedness_change"]["estimate"],
+        "adoption": float(finals["adoption_mean"][i].mean()),
+        "adoption_change": changes["adoption_change"]["estimate"],
+        "burnout_share": float(finals["burnout_share"][i].mean()),
+        "cost_per_student": cost,
+        "cost_difference_per_student": cost_difference,
+        "realized_cost_per_student": realized,
+        "effect_sd_per_1000_per_student": per_1000["estimate"],
+        "intervals": intervals,
+        "warnings": warnings,
+        "replicates": replicates,
+        "weeks": weeks,
+    }
+
+
+def _per_1000(effect: dict[str, float | None], cost_difference: float) -> dict[str, float | None]:
+    """Effect per 1,000 currency units of extra annual cost per student (None at equal cost)."""
+    if cost_difference == 0:
+        return {"estimate": None, "ci_low": None, "ci_high": None}
+    scale = cost_difference / 1000.0
+    bounds = [None if effect[k] is None else effect[k] / scale for k in ("ci_low", "ci_high")]
+    if scale < 0 and None not in bounds:
+        bounds = bounds[::-1]
+    return {"estimate": effect["estimate"] / scale, "ci_low": bounds[0], "ci_high": bounds[1]}
+
+
+def _realized_cost(timeseries: pd.DataFrame, arm: int, weeks: int, weeks_per_year: int) -> float:
+    """Spending per student per year actually booked in the run (mean over replicates)."""
+    last = timeseries[(timeseries["arm"] == arm) & (timeseries["week"] == weeks)]
+    return float(last["spending_per_student"].mean() * weeks_per_year / weeks)
+
+
+def _row_warnings(alt: Scenario, base: Scenario, labels: list[str], replicates: int,
+                  cost_difference: float, cost: float, realized: float,
+                  base_warnings: list[str]) -> list[str]:
+    out = list(alt.warnings)
+    out += [f"base {labels[0]}: {w}" for w in base_warnings]
+    if replicates < 2:
+        out.append("one replicate: no confidence interval (use 2 or more)")
+    if cost_difference == 0:
+        out.append("costs the same as the base: effect per 1,000 per student is undefined")
+    elif cost_difference < 0:
+        out.append(f"costs {-cost_difference:.0f} per student per year less than the base: "
+                   "effect per 1,000 is per 1,000 saved, with the sign of the effect reversed")
+    if abs(realized - cost) > COST_TOLERANCE * max(cost, 1.0):
+        out.append(f"realized spending ({realized:.0f} per student per year) differs from the "
+                   f"planned cost ({cost:.0f}): the allocation changed during the run")
+    if api.weeks_per_year(alt) != api.weeks_per_year(base):
+        out.append(f"teaching weeks per year differ from the base ({api.weeks_per_year(alt)} vs "
+                   f"{api.weeks_per_year(base)}): both arms ran the same number of weeks")
+    return out
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+def _signed(value: float | None, digits: int) -> str:
+    return "n/a" if value is None else f"{value:+.{digits}f}"
+
+
+def comparison_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Printable columns of comparison rows (numbers formatted, ``n/a`` explained)."""
+    records = []
+    for row in rows:
+        effect = row["achievement_effect_sd"]
+        if effect["ci_low"] is None:
+            effect_text = f"{effect['estimate']:+.3f} (no CI)"
+        else:
+            effect_text = (f"{effect['estimate']:+.3f} [{effect['ci_low']:+.3f}, "
+                           f"{effect['ci_high']:+.3f}]")
+        per_1000 = row["effect_sd_per_1000_per_student"]
+        if per_1000 is None:
+            per_1000_text = "n/a (same cost)"
+        elif row["cost_difference_per_student"] < 0:
+            per_1000_text = f"{per_1000:+.3f} (cheaper)"
+        else:
+            per_1000_text = f"{per_1000:+.3f}"
+        records.append({
+            "scenario": row["scenario"],
+            "effect SD [95% CI]": effect_text,
+            "pctile pts": _signed(row["percentile_points"], 1),
+            "engagement": _signed(row["engagement_change"], 3),
+            "gap Q4-Q1 SD": _signed(row["gap_bottom_top_change_sd"], 3),
+            "gap access SD": _signed(row["gap_access_change_sd"], 3),
+            "cost/student": f"{row['cost_per_student']:,.0f}",
+            "SD per 1,000": per_1000_text,
+        })
+    return pd.DataFrame.from_records(records)
