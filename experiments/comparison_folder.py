@@ -1,0 +1,102 @@
+"""The results folder of a comparison.
+
+Layout::
+
+    comparison.json            {"comparisons": [...]}: one summary per alternative
+    comparison.csv             the same, flattened (one row per alternative)
+    timeseries.parquet         scenario, arm, replicate, week and every metric
+    survey_before_after.csv    survey at week 0 and at the end (mean over replicates) per scenario,
+                               with the published values
+    manifest.json              every scenario resolved, seed, replicates, weeks, environment
+    figures/*.png              bands over time, effect over time, forest plot, survey
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.comparison import ComparisonResult
+from experiments.figures import comparison_figures
+from experiments.provenance import environment, prepare_folder, write_json
+from experiments.published_survey import with_published
+from experiments.results import RESULTS_ROOT, check_folder, scenario_record
+
+#: Longest folder name built from scenario names before it is shortened.
+MAX_NAME = 100
+
+
+def default_comparison_folder(base: str, alternatives: list[str], seed: int) -> Path:
+    """``results/comparisons/<base>-vs-<alt1>+<alt2>...-seed<N>``, shortened when very long."""
+    alts = "+".join(alternatives)
+    if len(alts) > MAX_NAME:
+        alts = f"{alternatives[0]}+{len(alternatives) - 1}-more"
+    return RESULTS_ROOT / "comparisons" / f"{base}-vs-{alts}-seed{seed}"
+
+
+def flat_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Comparison rows as one flat table (nested keys joined with ``.``; warnings joined)."""
+    records = []
+    for row in rows:
+        flat = {k: v for k, v in row.items() if k not in ("warnings",)}
+        flat["warnings"] = " | ".join(row["warnings"])
+        records.append(flat)
+    return pd.json_normalize(records, sep=".")
+
+
+def survey_before_after(result: ComparisonResult) -> pd.DataFrame:
+    """Per scenario and factor: published, week-0 and final mean and SD, and the change."""
+    s = result.survey
+    keys = ["scenario", "group", "factor_id", "factor"]
+    before = s[s["week"] == 0][[*keys, "mean", "sd"]].rename(
+        columns={"mean": "before_mean", "sd": "before_sd"})
+    after = s[s["week"] == result.weeks][[*keys, "mean", "sd", "interpretation"]].rename(
+        columns={"mean": "after_mean", "sd": "after_sd", "interpretation": "after_interpretation"})
+    out = before.merge(after, on=keys, how="outer", sort=False)
+    out["change"] = out["after_mean"] - out["before_mean"]
+    out = with_published(out)
+    return out[[*keys, "paper_mean", "paper_sd", "before_mean", "before_sd", "after_mean",
+                "after_sd", "change", "after_interpretation", "paper_interpretation"]]
+
+
+def comparison_manifest(result: ComparisonResult, files: list[str]) -> dict[str, Any]:
+    """The manifest of a comparison folder."""
+    return {
+        "kind": "comparison",
+        "base": result.labels[0],
+        "alternatives": result.labels[1:],
+        "scenarios": {label: scenario_record(sc)
+                      for label, sc in zip(result.labels, result.scenarios)},
+        "differing_settings": {
+            label: [{"name": n, "base": b, "alternative": a}
+                    for n, b, a in result.differing_settings(k)]
+            for k, label in enumerate(result.labels[1:])
+        },
+        "seed": result.seed,
+        "replicates": result.replicates,
+        "weeks": result.weeks,
+        "random_streams": "replicate r of every scenario: numpy.random.SeedSequence(seed, "
+                          "spawn_key=(r,)) (common random numbers)",
+        "files": files,
+        "environment": environment(),
+    }
+
+
+def write_comparison_folder(result: ComparisonResult, folder: Path, force: bool = False) -> Path:
+    """Write a comparison's results folder (refused when it exists and is not empty, unless
+    ``force``)."""
+    check_folder(folder, force)
+    folder = prepare_folder(Path(folder), force)
+    write_json(folder / "comparison.json", result.to_json())
+    flat_rows(result.rows).to_csv(folder / "comparison.csv", index=False)
+    result.timeseries.to_parquet(folder / "timeseries.parquet", index=False)
+    survey_before_after(result).to_csv(folder / "survey_before_after.csv", index=False,
+                                       float_format="%.4f")
+    files = ["comparison.json", "comparison.csv", "timeseries.parquet",
+             "survey_before_after.csv"]
+    figures = comparison_figures(result, folder / "figures")
+    files += [str(p.relative_to(folder)) for p in figures]
+    write_json(folder / "manifest.json", comparison_manifest(result, [*files, "manifest.json"]))
+    return folder

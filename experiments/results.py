@@ -1,0 +1,130 @@
+"""The results folder of one run: series, snapshots, survey, manifest and figures.
+
+Layout::
+
+    timeseries.parquet          one row per week (week 0 = initial state), model-level metrics
+    student_snapshots.parquet   every student at week 0 and each term end
+    teacher_snapshots.parquet   every teacher at week 0 and each term end
+    survey.csv                  synthetic survey at week 0 and at the end, with the published values
+    evaluations.json            administrators' term-end evaluations (when any)
+    manifest.json               resolved scenario, seed, weeks, warnings, costs, summary and
+                                environment (code and package versions)
+    figures/*.png               achievement, engagement, preparedness and adoption, survey
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from experiments.figures import run_figures
+from experiments.provenance import environment, prepare_folder, write_json
+from experiments.published_survey import with_published
+from simulation.api import RunResult, weeks_per_year
+from simulation.costs import annual_costs
+from simulation.errors import UserError
+from simulation.scenario import Scenario
+
+RESULTS_ROOT = Path("results")
+
+#: Final-week metrics kept in a run's manifest summary.
+SUMMARY_METRICS: tuple[str, ...] = (
+    "achievement_mean", "achievement_sd", "achievement_bottom_quartile",
+    "achievement_top_quartile", "gap_bottom_top", "gap_access", "engagement_mean",
+    "student_competency", "teacher_preparedness", "administrator_preparedness", "adoption_mean",
+    "teacher_stress", "burnout_share", "cost_per_student", "spending_per_student", "budget_used",
+)
+
+
+def default_run_folder(scenario_name: str, seed: int) -> Path:
+    """``results/runs/<scenario>-seed<N>`` (relative to the working directory)."""
+    return RESULTS_ROOT / "runs" / f"{scenario_name}-seed{seed}"
+
+
+def check_folder(path: Path, force: bool) -> None:
+    """Refuse, before any work, a folder that exists and is not empty unless ``force``.
+
+    Nothing is created or removed here; :func:`experiments.provenance.prepare_folder` empties and
+    creates the folder once the results are ready to be written.
+
+    Raises
+    ------
+    FileExistsError
+        The folder exists, is not empty and ``force`` is false.
+    UserError
+        The path exists and is a file.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path} is a file, not a folder; choose another --out")
+    if path.exists() and any(path.iterdir()) and not force:
+        raise FileExistsError(
+            f"{path} already exists and is not empty; choose another --out or pass --force "
+            "to replace it")
+
+
+def scenario_record(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as stored in manifests: identity, inheritance, warnings and every value."""
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "question": scenario.question,
+        "source": scenario.source,
+        "chain": list(scenario.chain),
+        "warnings": list(scenario.warnings),
+        "annual_costs_per_student": annual_costs(scenario.values),
+        "values": {section: dict(kv) for section, kv in scenario.values.items()},
+    }
+
+
+def run_summary(result: RunResult) -> dict[str, dict[str, float]]:
+    """``{metric: {"week_0", "end", "change"}}`` for the summary metrics."""
+    first, last = result.timeseries.iloc[0], result.timeseries.iloc[-1]
+    return {m: {"week_0": float(first[m]), "end": float(last[m]),
+                "change": float(last[m] - first[m])} for m in SUMMARY_METRICS}
+
+
+def run_manifest(result: RunResult, files: list[str]) -> dict[str, Any]:
+    """The manifest of a run folder."""
+    sc = result.scenario
+    return {
+        "kind": "run",
+        "scenario": scenario_record(sc),
+        "seed": result.seed,
+        "weeks": result.weeks,
+        "years": result.weeks / weeks_per_year(sc),
+        "warnings": list(sc.warnings),
+        "summary": run_summary(result),
+        "files": files,
+        "environment": environment(),
+    }
+
+
+def write_run_folder(result: RunResult, folder: Path, force: bool = False) -> Path:
+    """Write one run's results folder.
+
+    Parameters
+    ----------
+    result
+        The output of :func:`simulation.api.run`.
+    folder
+        Destination; refused when it exists and is not empty, unless ``force``.
+    force
+        Replace an existing folder.
+    """
+    check_folder(folder, force)
+    folder = prepare_folder(Path(folder), force)
+    result.timeseries.to_parquet(folder / "timeseries.parquet", index=False)
+    result.student_snapshots.to_parquet(folder / "student_snapshots.parquet", index=False)
+    result.teacher_snapshots.to_parquet(folder / "teacher_snapshots.parquet", index=False)
+    with_published(result.survey).to_csv(folder / "survey.csv", index=False,
+                                         float_format="%.4f")
+    files = ["timeseries.parquet", "student_snapshots.parquet", "teacher_snapshots.parquet",
+             "survey.csv"]
+    if result.evaluations:
+        write_json(folder / "evaluations.json", result.evaluations)
+        files.append("evaluations.json")
+    figures = run_figures(result, folder / "figures")
+    files += [str(p.relative_to(folder)) for p in figures]
+    write_json(folder / "manifest.json", run_manifest(result, [*files, "manifest.json"]))
+    return folder
