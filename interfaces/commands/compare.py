@@ -1,0 +1,136 @@
+"""``plsim compare BASE ALT...``: paired replicates of scenarios, a table and a results folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from simulation.errors import UserError
+
+LEGEND = """\
+effect SD: mean paired difference in final achievement (SD of the starting cohort),
+  95% CI from the t distribution over the paired replicates
+pctile pts: percentile points a median student would move, 100*(Phi(effect) - 0.5)
+engagement: change in mean engagement (0-1 scale)
+gap Q4-Q1, gap access: change in the top-minus-bottom prior-quartile gap and the
+  full-minus-partial access gap (SD; negative = narrower)
+cost/student: annual cost per student over the status quo
+SD per 1,000: effect per 1,000 of extra annual cost per student (n/a at the base's cost)"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` subcommand."""
+    p = sub.add_parser("compare", help="compare scenarios against a base with paired replicates")
+    p.add_argument("base", help="base (control) scenario: TOML path or bundled name")
+    p.add_argument("alternatives", nargs="+", metavar="ALT", help="scenarios to compare")
+    p.add_argument("--replicates", type=int, default=10,
+                   help="paired replicates per scenario (default 10)")
+    span = p.add_mutually_exclusive_group()
+    span.add_argument("--years", type=float, default=None,
+                      help="years to simulate (default 1)")
+    span.add_argument("--weeks", type=int, default=None,
+                      help="weeks to simulate instead of --years (for quick looks)")
+    p.add_argument("--seed", type=int, default=1, help="root seed of the replicates (default 1)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="results folder (default results/comparisons/<base>-vs-<alts>-seed<N>)")
+    p.add_argument("--force", action="store_true", help="replace an existing results folder")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes to run replicates in (default 1; results do not depend on it)")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table (default) or JSON on stdout")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load the scenarios, run the comparison, write the folder and print the result."""
+    from tqdm import tqdm
+
+    from experiments.comparison import compare
+    from experiments.comparison_folder import default_comparison_folder, write_comparison_folder
+    from experiments.results import check_folder
+    from simulation import api
+    from simulation.scenario import load_scenario
+
+    if args.replicates < 1:
+        raise UserError(f"--replicates must be at least 1, got {args.replicates}")
+    if args.workers < 1:
+        raise UserError(f"--workers must be at least 1, got {args.workers}")
+    base = load_scenario(args.base)
+    alternatives = [load_scenario(a) for a in args.alternatives]
+    if args.weeks is not None:
+        weeks = args.weeks
+    else:
+        years = 1.0 if args.years is None else args.years
+        if not math.isfinite(years) or years <= 0:
+            raise UserError(f"--years must be more than 0, got {args.years}")
+        weeks = round(years * api.weeks_per_year(base))
+    if weeks < 1:
+        raise UserError(f"the comparison must run at least one week, got {weeks}")
+    out = args.out or default_comparison_folder(base.name, [a.name for a in alternatives],
+                                                args.seed)
+    check_folder(out, args.force)
+
+    total = args.replicates * (1 + len(alternatives))
+    with tqdm(total=total, desc="runs", unit="run", file=sys.stderr, delay=1.0, leave=False,
+              disable=None) as bar:
+        result = compare(base, alternatives, replicates=args.replicates, weeks=weeks,
+                         seed=args.seed, workers=args.workers,
+                         progress=lambda done, _total: bar.update(done - bar.n))
+    folder = write_comparison_folder(result, out, force=args.force)
+
+    if args.format == "json":
+        print(json.dumps(finite(result.to_json()), indent=2))
+        print(f"plsim: results in {folder}", file=sys.stderr)
+        return 0
+    print_table(result, folder)
+    return 0
+
+
+def finite(data: Any) -> Any:
+    """``data`` with NaN and infinite floats replaced by ``None`` (valid JSON)."""
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
+
+
+def print_table(result: Any, folder: Path) -> None:
+    """The comparison table, its legend, what each alternative changes, and warnings."""
+    years = result.weeks / _weeks_per_year(result.base)
+    print(f"Base: {result.labels[0]}; {result.replicates} paired replicates (common random "
+          f"numbers, seed {result.seed}); {result.weeks} weeks ({years:.3g} "
+          f"year{'' if years == 1 else 's'})\n")
+    print(result.table().to_string(index=False))
+    print("\n" + LEGEND)
+    print("\nWhat each alternative changes from the base:")
+    for k, label in enumerate(result.labels[1:]):
+        diffs = result.differing_settings(k)
+        shown = ", ".join(f"{n} {_fmt(b)} -> {_fmt(a)}" for n, b, a in diffs[:8])
+        more = f" (+{len(diffs) - 8} more)" if len(diffs) > 8 else ""
+        print(textwrap.fill(f"{label}: {shown or 'nothing (same settings)'}{more}", width=100,
+                            initial_indent="  ", subsequent_indent="      "))
+    warned = [(row["scenario"], w) for row in result.rows for w in row["warnings"]]
+    if warned:
+        print("\nWarnings:")
+        for label, warning in warned:
+            print(textwrap.fill(f"{label}: {warning}", width=100, initial_indent="  ",
+                                subsequent_indent="      "))
+    print(f"\nResults: {folder}")
+
+
+def _weeks_per_year(scenario: Any) -> int:
+    from simulation.api import weeks_per_year
+
+    return weeks_per_year(scenario)
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
