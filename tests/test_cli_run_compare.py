@@ -1,0 +1,190 @@
+"""``plsim run`` and ``plsim compare`` end to end: folders, summaries, JSON, refusals, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.published_survey import published_survey
+from interfaces.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PLSIM = ROOT / ".venv" / "bin" / "plsim"
+RUN_WEEKS = 3
+
+
+@pytest.fixture(scope="module")
+def run_output(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """``plsim run baseline --seed 7 --weeks 3`` in an empty working folder (default --out)."""
+    work = tmp_path_factory.mktemp("work")
+    out, err = StringIO(), StringIO()
+    with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
+        mp.chdir(work)
+        code = main(["run", "baseline_guangdong_2024", "--seed", "7", "--weeks", str(RUN_WEEKS)])
+    return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue(),
+            "folder": work / "results" / "runs" / "baseline_guangdong_2024-seed7"}
+
+
+def test_run_writes_the_default_folder_with_series_snapshots_survey_and_figures(
+        run_output: dict) -> None:
+    assert run_output["code"] == 0
+    folder = run_output["folder"]
+    ts = pd.read_parquet(folder / "timeseries.parquet")
+    assert list(ts["week"]) == list(range(RUN_WEEKS + 1))
+    assert ts["achievement_sd"].iloc[0] == pytest.approx(1.0)
+    students = pd.read_parquet(folder / "student_snapshots.parquet")
+    assert set(students["week"]) == {0}  # no term has ended after 3 weeks
+    assert len(students) == 2000
+    teachers = pd.read_parquet(folder / "teacher_snapshots.parquet")
+    assert len(teachers) == 40
+    survey = pd.read_csv(folder / "survey.csv")
+    assert sorted(set(survey["week"])) == [0, RUN_WEEKS]
+    assert len(survey) == 2 * len(published_survey())
+    assert survey["paper_mean"].notna().all()
+    for name in ("achievement", "engagement", "preparedness_adoption", "survey_vs_published"):
+        assert (folder / "figures" / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_run_manifest_holds_the_resolved_scenario_seed_weeks_and_versions(
+        run_output: dict) -> None:
+    manifest = json.loads((run_output["folder"] / "manifest.json").read_text())
+    assert manifest["seed"] == 7
+    assert manifest["weeks"] == RUN_WEEKS
+    scenario = manifest["scenario"]
+    assert scenario["name"] == "baseline_guangdong_2024"
+    assert scenario["values"]["pacing"]["mode"] == "lockstep"
+    assert scenario["values"]["institution"]["n_students"] == 2000
+    assert manifest["warnings"] == []
+    assert manifest["environment"]["packages"]["mesa"] == "3.3.1"
+    assert "commit" in manifest["environment"]["code"]
+    ts = pd.read_parquet(run_output["folder"] / "timeseries.parquet")
+    assert manifest["summary"]["achievement_mean"]["end"] == pytest.approx(
+        ts["achievement_mean"].iloc[-1])
+    for name in manifest["files"]:
+        assert (run_output["folder"] / name).is_file(), name
+
+
+def test_run_prints_summary_and_week0_survey_beside_the_published_values(
+        run_output: dict) -> None:
+    text = run_output["stdout"]
+    assert f"{RUN_WEEKS} weeks" in text
+    assert "Achievement, all students (SD)" in text
+    assert "Cost per student per year" in text
+    assert "published Tables 1-3" in text
+    paper = published_survey()
+    creativity = paper[paper["factor_id"] == "creativity_innovation"].iloc[0]
+    line = next(ln for ln in text.splitlines() if "Creativity and Innovation" in ln)
+    fields = line.split()
+    assert float(fields[3]) == creativity["mean"]  # paper mean
+    assert abs(float(fields[5])) <= 0.03  # model minus paper
+    assert "Results: results/runs/baseline_guangdong_2024-seed7" in text
+
+
+def test_run_refuses_an_existing_folder_without_force_and_touches_nothing(
+        run_output: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = run_output["folder"]
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    code = main(["run", "baseline_guangdong_2024", "--weeks", "1", "--out", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("plsim: error:") and "--force" in err
+    assert err.count("\n") == 1
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
+
+
+def test_run_with_force_replaces_the_folder(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "old.txt").write_text("old")
+    assert main(["run", "baseline_guangdong_2024", "--weeks", "1", "--seed", "3",
+                 "--out", str(tmp_path), "--force"]) == 0
+    assert not (tmp_path / "old.txt").exists()
+    assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 3
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "no_such_scenario", "--weeks", "1"],
+    ["run", "baseline_guangdong_2024", "--weeks", "0"],
+    ["compare", "baseline_guangdong_2024", "no_such_scenario", "--weeks", "1"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--replicates", "0"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--years", "0"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--workers", "0"],
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(
+        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([*argv, "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.startswith("plsim: error:")
+    assert captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_scenario_file_names_the_field(write_scenario, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write_scenario('extends = "baseline_guangdong_2024"\n[pacing]\nmode = "warp"\n')
+    code = main(["compare", "baseline_guangdong_2024", str(bad), "--weeks", "1",
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "pacing" in err and "mode" in err and err.count("\n") == 1
+
+
+def test_compare_refuses_an_existing_folder_before_running(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    code = main(["compare", "baseline_guangdong_2024", "baseline_guangdong_2024",
+                 "--out", str(tmp_path)])
+    assert code == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_compare_with_itself_prints_zero_effect_and_explains_missing_cost_ratio(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["compare", "baseline_guangdong_2024", "baseline_guangdong_2024",
+                 "--replicates", "2", "--weeks", "2", "--out", str(tmp_path / "cmp")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "+0.000 [+0.000, +0.000]" in out
+    assert "n/a (same cost)" in out
+    assert "nothing (same settings)" in out
+    assert "costs the same as the base" in out
+    assert (tmp_path / "cmp" / "comparison.json").is_file()
+
+
+def test_plsim_compare_json_in_a_real_process_prints_only_json(
+        write_scenario, tmp_path: Path) -> None:
+    coaching = write_scenario(
+        'description = "coaching"\nextends = "baseline_guangdong_2024"\n'
+        "[training]\ncoaching_hours = 40\ncoaches_per_teacher = 0.1\n", name="coaching.toml")
+    out = tmp_path / "cmp"
+    command = [str(PLSIM) if PLSIM.exists() else sys.executable, *(
+        [] if PLSIM.exists() else ["-m", "interfaces.cli"]),
+        "compare", "baseline_guangdong_2024", str(coaching), "--replicates", "2",
+        "--years", "0.25", "--seed", "4", "--out", str(out), "--format", "json"]
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert list(payload) == ["comparisons"]
+    (row,) = payload["comparisons"]
+    assert row["scenario"] == "coaching"
+    assert set(row["achievement_effect_sd"]) == {"estimate", "ci_low", "ci_high"}
+    for key in ("percentile_points", "engagement_change", "gap_bottom_top_change_sd",
+                "cost_per_student", "effect_sd_per_1000_per_student"):
+        assert isinstance(row[key], float), key
+    assert row["cost_per_student"] > 0
+    assert row["weeks"] == 9  # a quarter of a 36-week year
+    assert row["replicates"] == 2
+    assert f"results in {out}" in proc.stderr
+    assert json.loads((out / "comparison.json").read_text()) == payload
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 4 and manifest["weeks"] == 9
