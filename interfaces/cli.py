@@ -24,6 +24,10 @@ COMMANDS: tuple[str, ...] = (
     "compare",
     "calibrate",
     "report",
+    "dashboard",
+    "sweep",
+    "sensitivity",
+    "analyze",
 )
 
 
@@ -53,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("plsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which closed early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,7 +29,7 @@ from scipy.special import logit
 
 from simulation import observation
 from simulation.agents import Administrator, InstitutionAgent, Student, Teacher
-from simulation.costs import staffing
+from simulation.costs import annual_costs, staffing
 from simulation.dynamics import administration, engagement, pacing, teacher_growth, teaching
 from simulation.dynamics.competencies import grow_competencies
 from simulation.dynamics.learning import difficulty_fit, learn, success_rate
@@ -192,17 +192,21 @@ class PersonalizedLearningModel(mesa.Model):
             self, status_quo_fit, status_quo=True)
         if self.policy.personalized:
             t.adoption[:] = v["teachers"]["initial_adoption"]
+            self.teacher_personal_share = t.adoption.copy()
+        elif self.policy.tutoring:
+            self.teacher_personal_share = np.ones(m)
         teaching.diagnose(self)
         pacing.place(self)
-        self.annual_cost = {"total_per_student": 0.0}
+        self.annual_cost = annual_costs(self.levers.apply(v))
 
     # --- stepping ----------------------------------------------------------------------------
     def training_hours_this_week(self) -> np.ndarray:
-        """Hours each teacher spends in training this week (workshops at term start)."""
-        hours = self.coaching_weekly + self.plc_weekly
-        if self.week % self.weeks_per_term == 0:
-            hours = hours + self.workshop_due
-        return hours
+        """Hours of each teacher's weekly time budget spent in coaching and PLC meetings.
+
+        Workshops are held on professional-development days before the term and do not take
+        teaching-week time.
+        """
+        return self.coaching_weekly + self.plc_weekly
 
     def step(self) -> None:
         """Advance one teaching week through the submodels, then observe."""
