@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -372,11 +370,9 @@ def write_scenario(result: Calibration, out: str | Path, force: bool = False) ->
     out = Path(out)
     check_out(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".toml", dir=out.parent)
-    tmp = Path(tmp_name)
+    tmp = out.with_name(f".{out.stem}.tmp.toml")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(scenario_toml(result))
+        tmp.write_text(scenario_toml(result), encoding="utf-8")
         loaded = load_scenario(tmp)
         if loaded.flat() != result.scenario.flat():
             differ = [k for k, v in loaded.flat().items() if result.scenario.flat()[k] != v]

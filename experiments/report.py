@@ -1,0 +1,94 @@
+"""One self-contained HTML report of a results folder (``plsim report DIR``).
+
+A comparison folder (``plsim compare``) gives: the question, the scenarios and what differs, effects
+with 95% intervals, equity, teachers, cost and cost-effectiveness, the survey before and after,
+caveats and a reproducibility block. An experiment folder (``plsim sensitivity`` or ``plsim
+sweep``, analysed or not) gives: the question, what varies, the outcomes across the design, the
+sensitivity ranking with its intervals and noise, caveats and the reproducibility block.
+
+Figures are embedded (base64 PNG) and all text is escaped: the file opens offline in any browser
+and can be attached to a paper or sent by e-mail.
+
+Example
+-------
+>>> from experiments.report import write_report
+>>> write_report("results/demo/compare")          # -> results/demo/compare/report.html
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from experiments.report_html import page
+from simulation.errors import UserError
+
+__all__ = ["build_report", "folder_kind", "write_report"]
+
+REPORT_NAME = "report.html"
+
+
+def folder_kind(folder: Path) -> str:
+    """``comparison`` or ``experiment``, from the folder's manifest.
+
+    Raises
+    ------
+    UserError
+        When the folder does not exist or holds no readable manifest of a known kind.
+    """
+    manifest_path = folder / "manifest.json"
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such results folder")
+    if not manifest_path.exists():
+        raise UserError(f"{folder}: not a results folder (no manifest.json); give the folder "
+                        "written by plsim compare, plsim sensitivity or plsim sweep")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{manifest_path}: cannot read it ({exc})") from None
+    if manifest.get("kind") == "comparison":
+        return "comparison"
+    if str(manifest.get("format", "")).startswith("plsim-experiment/"):
+        return "experiment"
+    raise UserError(f"{folder}: a '{manifest.get('kind', 'unknown')}' folder; plsim report "
+                    "covers comparison folders (plsim compare) and experiment folders (plsim "
+                    "sensitivity, plsim sweep)")
+
+
+def build_report(folder: str | Path) -> str:
+    """The HTML text of the report of a comparison or experiment folder."""
+    folder = Path(folder)
+    if folder_kind(folder) == "comparison":
+        from experiments.report_comparison import comparison_sections
+
+        title, subtitle, sections = comparison_sections(folder)
+    else:
+        from experiments.report_sensitivity import sensitivity_sections
+
+        title, subtitle, sections = sensitivity_sections(folder)
+    return page(title, [*subtitle, f"Results folder: {folder.resolve().name}"], sections)
+
+
+def write_report(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
+    """Write the report (default ``DIR/report.html``); refuse to replace one unless ``force``.
+
+    Raises
+    ------
+    FileExistsError
+        When the report file exists and ``force`` is false.
+    UserError
+        For a folder that is not a results folder, or an ``out`` that is not ``.html``.
+    """
+    folder = Path(folder)
+    path = Path(out) if out is not None else folder / REPORT_NAME
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise UserError(f"--out {path}: the report is HTML; give a file name ending in .html")
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists; choose another --out or pass --force to "
+                              "replace it")
+    text = build_report(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path

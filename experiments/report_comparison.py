@@ -1,0 +1,327 @@
+"""Report sections of a comparison folder (written by ``plsim compare``).
+
+Reads only what the folder holds: ``manifest.json`` (scenarios, settings that differ, seeds,
+environment), ``comparison.json`` (effects with 95% intervals, equity, cost), and
+``survey_before_after.csv`` and ``figures/*.png`` when present.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.report_caveats import evidence_table, limitations_html
+from experiments.report_html import Section, bullets, esc, figure, fmt, interval, paragraph, table
+from experiments.report_repro import reproducibility_html
+from simulation.errors import UserError
+from simulation.parameters import GROUP_FACTORS, REGISTRY
+
+__all__ = ["comparison_sections", "comparison_title"]
+
+#: Figures of a comparison folder: file name -> (section, caption).
+FIGURES: dict[str, tuple[str, str]] = {
+    "effect_forest.png": ("effects", "Achievement effect of each alternative against the base "
+                          "with its 95% interval (SD of the starting cohort and percentile "
+                          "points)."),
+    "timeseries_achievement.png": ("effects", "Achievement over the weeks: mean over paired "
+                                   "replicates with 95% bands, for all students and the bottom "
+                                   "prior-achievement quartile."),
+    "paired_change_over_time.png": ("effects", "Paired change against the base, week by week."),
+    "timeseries_engagement.png": ("effects", "Student engagement over the weeks."),
+    "timeseries_teachers.png": ("teachers", "Teachers' preparedness, adoption of personalized "
+                                "practice and burnout."),
+    "timeseries_equity_gaps.png": ("equity", "Equity gaps over the weeks (smaller is more "
+                                   "equal)."),
+    "survey_before_after.png": ("survey", "Synthetic survey at week 0 and at the end, per "
+                                "factor, with the published values."),
+}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: missing; is this a complete `plsim compare` folder?") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{path}: cannot read it ({exc})") from None
+
+
+def _value(x: Any) -> str:
+    if isinstance(x, bool):
+        return "on" if x else "off"
+    if isinstance(x, float):
+        return f"{x:g}"
+    return str(x)
+
+
+def _direction(low: Any, high: Any, smaller_is_better: bool = False) -> str:
+    """'clearly up', 'clearly down' or 'no clear change' from a 95% interval."""
+    if low is None or high is None:
+        return "no interval"
+    if low > 0:
+        return "widens" if smaller_is_better else "clearly up"
+    if high < 0:
+        return "narrows" if smaller_is_better else "clearly down"
+    return "no clear change"
+
+
+def comparison_title(manifest: dict[str, Any]) -> tuple[str, list[str]]:
+    """Title and subtitle lines of a comparison report."""
+    alts = manifest.get("alternatives", [])
+    years = _years(manifest)
+    return ("Policy comparison: " + ", ".join(alts) + f" against {manifest.get('base')}",
+            [f"{manifest.get('replicates')} paired replicates, {manifest.get('weeks')} weeks "
+             f"({years}), seed {manifest.get('seed')}",
+             f"Created {manifest.get('environment', {}).get('created', 'n/a')}"])
+
+
+def _years(manifest: dict[str, Any]) -> str:
+    base = manifest.get("scenarios", {}).get(manifest.get("base"), {})
+    inst = base.get("values", {}).get("institution", {})
+    per_year = inst.get("weeks_per_term", 18) * inst.get("terms_per_year", 2)
+    years = manifest.get("weeks", 0) / per_year if per_year else math.nan
+    return f"{years:.3g} year" + ("" if years == 1 else "s")
+
+
+def _summary(rows: list[dict[str, Any]]) -> str:
+    cards = []
+    for row in rows:
+        e = row["achievement_effect_sd"]
+        per_1000 = row.get("effect_sd_per_1000_per_student")
+        cost = row.get("cost_difference_per_student", row.get("cost_per_student"))
+        cards.append(
+            f'<div class="card"><div class="name">{esc(row["scenario"])}</div>'
+            f'<div class="big">{esc(fmt(e["estimate"], 2, signed=True))} SD</div>'
+            f'<div class="muted">95% interval {esc(fmt(e["ci_low"], 2, True))} to '
+            f'{esc(fmt(e["ci_high"], 2, True))}; '
+            f'{esc(fmt(row.get("percentile_points"), 1, True))} percentile points</div>'
+            f'<div class="muted">extra cost {esc(fmt(cost, 0))} per student per year; '
+            f'{esc(fmt(per_1000, 2, True))} SD per 1,000</div></div>')
+    return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _sentence(row: dict[str, Any]) -> str:
+    e = row["achievement_effect_sd"]
+    verdict = _direction(e["ci_low"], e["ci_high"])
+    text = (f"{row['scenario']}: achievement {fmt(e['estimate'], 2, True)} SD against "
+            f"{row['base']} (95% interval {fmt(e['ci_low'], 2, True)} to "
+            f"{fmt(e['ci_high'], 2, True)}; {verdict}), about "
+            f"{fmt(row.get('percentile_points'), 1, True)} percentile points for a median "
+            "student")
+    cost = row.get("cost_difference_per_student")
+    if cost:
+        text += (f", for {fmt(cost, 0)} per student per year "
+                 f"{'more' if cost > 0 else 'less'} than the base.")
+    else:
+        text += ", at the base's cost."
+    return text
+
+
+def _question_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    scenarios = manifest.get("scenarios", {})
+    base = manifest.get("base")
+    parts = []
+    for label in [base, *manifest.get("alternatives", [])]:
+        q = scenarios.get(label, {}).get("question") or "(no question recorded)"
+        role = "base" if label == base else "alternative"
+        parts.append(f"<li><strong>{esc(label)}</strong> ({role}): {esc(q)}</li>")
+    return ('<p class="lead">What changes, against the base scenario, when the institution '
+            "adopts each alternative's policies? Each scenario states its own question:</p>"
+            f"<ul>{''.join(parts)}</ul><h3>Answer in brief</h3>{_summary(rows)}"
+            + bullets([_sentence(r) for r in rows]))
+
+
+def _scenarios_section(manifest: dict[str, Any]) -> str:
+    scenarios = manifest.get("scenarios", {})
+    base = manifest.get("base")
+    rows = []
+    for label, rec in scenarios.items():
+        costs = rec.get("annual_costs_per_student", {})
+        chain = " <- ".join(rec.get("chain", [])) or "-"
+        rows.append((label, "base" if label == base else "alternative",
+                     rec.get("description", ""), chain, fmt(costs.get("total_per_student"), 0)))
+    out = [table(["scenario", "role", "description", "inherits from", "cost per student/year"],
+                 rows, numeric=(4,))]
+    for label, diffs in manifest.get("differing_settings", {}).items():
+        out.append(f"<h3>What {esc(label)} changes from {esc(base)}</h3>")
+        if not diffs:
+            out.append(paragraph("Nothing: the same settings as the base."))
+            continue
+        out.append(table(
+            ["parameter", base, label, "unit", "meaning"],
+            [(d["name"], _value(d["base"]), _value(d["alternative"]),
+              REGISTRY[d["name"]].unit if d["name"] in REGISTRY else "",
+              REGISTRY[d["name"]].description if d["name"] in REGISTRY else "")
+             for d in diffs]))
+    return "\n".join(out)
+
+
+def _ci(row: dict[str, Any], key: str, digits: int = 3) -> str:
+    iv = row.get("intervals", {}).get(key, {})
+    low, high, estimate = iv.get("ci_low"), iv.get("ci_high"), row.get(key)
+    if estimate is None and low is not None and high is not None:
+        estimate = (low + high) / 2  # t intervals are symmetric about the estimate
+    return interval(estimate, low, high, digits)
+
+
+def _effects_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
+    header = ["scenario", "achievement effect, SD [95% CI]", "percentile points [95% CI]",
+              "engagement change [95% CI]"]
+    body = []
+    for r in rows:
+        e = r["achievement_effect_sd"]
+        pp = r.get("intervals", {}).get("percentile_points", {})
+        body.append((r["scenario"], interval(e["estimate"], e["ci_low"], e["ci_high"], 3),
+                     interval(r.get("percentile_points"), pp.get("ci_low"), pp.get("ci_high"), 1),
+                     _ci(r, "engagement_change")))
+    return (paragraph("Effects are mean paired differences (alternative minus base) at the last "
+                      "week over replicates that share their random numbers; the 95% intervals "
+                      "are t intervals over those differences. Achievement is in SD of the "
+                      "starting cohort; percentile points say how far a student at the base "
+                      "median would move. Engagement is on a 0-1 scale.")
+            + table(header, body, numeric=(1, 2, 3))
+            + figures.get("effects", ""))
+
+
+def _teachers_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
+    body = [(r["scenario"], _ci(r, "teacher_preparedness_change"), _ci(r, "adoption_change"),
+             fmt(r.get("adoption"), 2), _ci(r, "burnout_share_change"),
+             fmt(r.get("burnout_share"), 3)) for r in rows]
+    return (paragraph("Teachers carry the policies: preparedness (1-4 Likert scale), the share of "
+                      "class time they personalize (adoption) and the share burnt out.")
+            + table(["scenario", "preparedness change [95% CI]", "adoption change [95% CI]",
+                     "adoption at the end", "burnout change [95% CI]", "burnout at the end"],
+                    body, numeric=(1, 2, 3, 4, 5))
+            + figures.get("teachers", ""))
+
+
+def _equity_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
+    body = []
+    for r in rows:
+        iv = r.get("intervals", {})
+        q, a = iv.get("gap_bottom_top_change_sd", {}), iv.get("gap_access_change_sd", {})
+        body.append((r["scenario"], _ci(r, "gap_bottom_top_change_sd"),
+                     _direction(q.get("ci_low"), q.get("ci_high"), smaller_is_better=True),
+                     _ci(r, "gap_access_change_sd"),
+                     _direction(a.get("ci_low"), a.get("ci_high"), smaller_is_better=True)))
+    return (paragraph("Two gaps, in SD of achievement: between the top and bottom quartiles of "
+                      "prior achievement, and between students with full and partial access to "
+                      "technology. A negative change means the gap narrows; 'narrows' or "
+                      "'widens' is said only when the 95% interval excludes zero.")
+            + table(["scenario", "top-bottom quartile gap change [95% CI]", "verdict",
+                     "access gap change [95% CI]", "verdict"], body, numeric=(1, 3))
+            + figures.get("equity", ""))
+
+
+def _cost_section(rows: list[dict[str, Any]]) -> str:
+    body = []
+    notes = []
+    for r in rows:
+        per = r.get("effect_sd_per_1000_per_student")
+        iv = r.get("intervals", {}).get("effect_sd_per_1000_per_student", {})
+        per_text = ("n/a (same cost as the base)" if per is None
+                    else interval(per, iv.get("ci_low"), iv.get("ci_high"), 3))
+        body.append((r["scenario"], fmt(r.get("cost_per_student"), 0),
+                     fmt(r.get("cost_difference_per_student"), 0, True),
+                     fmt(r.get("realized_cost_per_student"), 0), per_text))
+        if per is not None and (r.get("cost_difference_per_student") or 0) > 0:
+            notes.append(f"{r['scenario']}: each 1,000 currency units per student per year buys "
+                         f"about {fmt(per, 2)} SD of achievement "
+                         f"({fmt(iv.get('ci_low'), 2)} to {fmt(iv.get('ci_high'), 2)}).")
+    return (paragraph("Costs are annual, per student, incremental over the status quo, in the "
+                      "scenario's generic currency units (unit prices are registry assumptions: "
+                      "replace them with local prices). Realized spending is what the run "
+                      "booked; it differs from the plan when an adaptive allocation moves the "
+                      "budget. Cost-effectiveness is the achievement effect per 1,000 of extra "
+                      "annual cost per student; compare alternatives on it only when their "
+                      "intervals do not overlap.")
+            + table(["scenario", "cost per student/year", "difference from base",
+                     "realized spending", "SD per 1,000 per student [95% CI]"], body,
+                    numeric=(1, 2, 3, 4))
+            + (bullets(notes) if notes else ""))
+
+
+def _survey_section(folder: Path, manifest: dict[str, Any], figures: dict[str, str]) -> str:
+    path = folder / "survey_before_after.csv"
+    if not path.exists():
+        return paragraph("No survey table in this folder.") + figures.get("survey", "")
+    s = pd.read_csv(path)
+    order = {label: k for k, label in enumerate(
+        [manifest.get("base"), *manifest.get("alternatives", [])])}
+    groups = {g: k for k, g in enumerate(GROUP_FACTORS)}
+    overall = s[s["factor_id"] == "overall"].sort_values(
+        ["scenario", "group"], key=lambda c: c.map(order if c.name == "scenario" else groups))
+    body = [(r.scenario, r.group, fmt(r.paper_mean), fmt(r.before_mean), fmt(r.after_mean),
+             fmt(r.change, 2, True), r.after_interpretation) for r in overall.itertuples()]
+    return (paragraph("The synthetic survey (4-point Likert, the seed study's instrument) of each "
+                      "scenario at week 0 and at the end, overall rows; the published values are "
+                      "Ding, Santos & Borja (2024), Tables 1-3. Per-factor rows are in "
+                      "survey_before_after.csv.")
+            + table(["scenario", "group", "published", "week 0", "end", "change",
+                     "band at the end"], body, numeric=(2, 3, 4, 5))
+            + figures.get("survey", ""))
+
+
+def _uncertainty_section(manifest: dict[str, Any]) -> str:
+    reps = manifest.get("replicates")
+    return (paragraph(f"The intervals above come from {reps} paired replicates: they measure the "
+                      "model's own randomness (which students, which noise), not how uncertain "
+                      "its parameters are. No sensitivity analysis belongs to this folder; run "
+                      "plsim sensitivity with a spec over the uncertain parameters and report "
+                      "that folder to rank what drives these results.")
+            + (paragraph("With fewer than 10 replicates, intervals are wide and unstable; "
+                         "use more before drawing conclusions.") if reps and reps < 10 else ""))
+
+
+def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    names = [d["name"] for diffs in manifest.get("differing_settings", {}).values()
+             for d in diffs]
+    warnings = [f"{r['scenario']}: {w}" for r in rows for w in r.get("warnings", [])]
+    out = ["<h3>Evidence behind the levers that differ</h3>", evidence_table(names)]
+    if warnings:
+        out += ["<h3>Warnings raised by the runs</h3>",
+                f'<div class="warn">{bullets(warnings)}</div>']
+    out += ["<h3>Model limitations</h3>", limitations_html()]
+    return "\n".join(out)
+
+
+def _figures(folder: Path) -> dict[str, str]:
+    """Embedded figures grouped by section (unknown PNGs go to 'other')."""
+    grouped: dict[str, list[str]] = {}
+    fig_dir = folder / "figures"
+    paths = sorted(fig_dir.glob("*.png")) if fig_dir.is_dir() else []
+    order = list(FIGURES)
+    paths.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
+    for path in paths:
+        key, caption = FIGURES.get(path.name, ("other", path.stem.replace("_", " ")))
+        grouped.setdefault(key, []).append(figure(path, caption))
+    return {k: "\n".join(v) for k, v in grouped.items()}
+
+
+def comparison_sections(folder: Path) -> tuple[str, list[str], list[Section]]:
+    """Title, subtitle and sections of the report of a comparison folder."""
+    manifest = _read_json(folder / "manifest.json")
+    rows = _read_json(folder / "comparison.json").get("comparisons", [])
+    if not rows:
+        raise UserError(f"{folder}/comparison.json: no comparisons recorded")
+    figures = _figures(folder)
+    title, subtitle = comparison_title(manifest)
+    sections = [
+        Section("question", "Question", _question_section(manifest, rows)),
+        Section("scenarios", "Scenarios and what differs", _scenarios_section(manifest)),
+        Section("effects", "Effects on learning and engagement", _effects_section(rows, figures)),
+        Section("equity", "Equity", _equity_section(rows, figures)),
+        Section("teachers", "Teachers", _teachers_section(rows, figures)),
+        Section("cost", "Cost and cost-effectiveness", _cost_section(rows)),
+        Section("survey", "Survey before and after", _survey_section(folder, manifest, figures)),
+        Section("uncertainty", "How sure can we be", _uncertainty_section(manifest)),
+        Section("caveats", "Caveats", _caveats_section(manifest, rows)),
+        Section("reproduce", "Reproducing this result", reproducibility_html(manifest, folder)),
+    ]
+    if "other" in figures:
+        sections.insert(-2, Section("other-figures", "Other figures", figures["other"]))
+    return title, subtitle, sections
