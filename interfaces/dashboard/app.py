@@ -1,0 +1,125 @@
+"""The dashboard page: ``solara run interfaces.dashboard.app`` serves ``page``.
+
+It is composed from Mesa SolaraViz's pieces: the model lives in the session, the page reads
+Mesa's ``update_counter`` (once, passing its value down so that only what changed re-renders)
+and every action calls ``force_update``; the chart components take the model first, as
+SolaraViz components do (see ``components.live_charts.solara_viz_components``). The SolaraViz
+shell itself is not used: its Reset raises on settings the scenario validator refuses, its
+parameter list cannot be grouped, and a parameter change only applies at Reset, whereas a
+workshop changes policy during a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+import solara.lab
+from mesa.visualization.utils import update_counter
+
+from interfaces.dashboard.compare_job import CompareState
+from interfaces.dashboard.components.budget_meter import BudgetMeter
+from interfaces.dashboard.components.common import heading
+from interfaces.dashboard.components.compare_panel import ComparePanel, use_comparison
+from interfaces.dashboard.components.controls import RunControls
+from interfaces.dashboard.components.evidence_cards import EvidenceCards
+from interfaces.dashboard.components.export_panel import ExportPanel
+from interfaces.dashboard.components.lever_panel import LeverPanel
+from interfaces.dashboard.components.live_charts import ClassView, Headline, LiveCharts, Timeline
+from interfaces.dashboard.components.survey_tables import SurveyTables
+from interfaces.dashboard.components.theme import PageStyle
+from interfaces.dashboard.session import Session
+from interfaces.dashboard.urlstate import session_from_query
+
+TITLE = "plsim: personalized-learning what-if explorer"
+
+
+def settings_state(session: Session) -> tuple:
+    """What the lever panel shows, as a value: it re-renders only when this changes."""
+    return (session.preset.name, session.seed, tuple(session.settings.items()),
+            tuple(session.applied.items()), session.message)
+
+
+@solara.component
+def Messages(session: Session, version: int = 0) -> None:
+    """Problems, notices and settings not applied yet."""
+    if session.message:
+        solara.Error(session.message)
+    if session.notice:
+        solara.Info(session.notice)
+    pending = session.pending()
+    if pending:
+        solara.Warning("Not applied yet (they apply when you press Step or Run): "
+                       + "; ".join(c.text() for c in pending))
+
+
+@solara.component
+def Header(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]) -> None:
+    """Title and the view switches."""
+
+    def set_projector(on: bool) -> None:
+        projector.set(on)
+        if on:
+            show_controls.set(False)
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
+        heading(TITLE, 2)
+        solara.Switch(label="Projector view", value=projector.value, on_value=set_projector)
+        solara.Switch(label="Show controls", value=show_controls)
+
+
+@solara.component
+def MainTabs(session: Session, compare: CompareState, start_compare: Callable[[], None],
+             projector: bool, class_number: solara.Reactive[int], version: int = 0) -> None:
+    """Charts, one class, survey, compare, evidence, export: one tab each."""
+    tab = solara.use_reactive(0)
+    with solara.lab.Tabs(value=tab, lazy=True):
+        with solara.lab.Tab("Charts"):
+            Headline(session.model, version)
+            LiveCharts(session.model, tuple(session.timeline), projector, session.horizon,
+                       version)
+            Timeline(tuple(session.timeline))
+        with solara.lab.Tab("One class"):
+            ClassView(session.model, projector, class_number.value, class_number.set, version)
+        with solara.lab.Tab("Survey"):
+            SurveyTables(session, version)
+        with solara.lab.Tab("Compare"):
+            ComparePanel(session, compare, start_compare, version)
+        with solara.lab.Tab("Evidence"):
+            EvidenceCards()
+        with solara.lab.Tab("Export and share"):
+            ExportPanel(session, compare, projector, class_number.value, version)
+
+
+@solara.component
+def Page() -> None:
+    """The whole dashboard for one browser session."""
+    router = solara.use_router()
+    session = solara.use_memo(lambda: session_from_query(router.search), [])
+    compare = solara.use_memo(CompareState, [])
+    start_compare = use_comparison(session, compare)
+    projector = solara.use_reactive(False)
+    show_controls = solara.use_reactive(True)
+    class_number = solara.use_reactive(0)
+    solara.use_effect(lambda: session.release, [])
+    version = update_counter.get()
+
+    solara.Title("plsim dashboard")
+    PageStyle(projector.value)
+    classes = ["plsim-page"] + (["plsim-projector"] if projector.value else [])
+    with solara.Column(classes=classes, style={"padding": "8px 16px"}):
+        Header(projector, show_controls)
+        RunControls(session, version)
+        Messages(session, version)
+        BudgetMeter(session, version)
+        widths = [4, 8] if show_controls.value else [12]
+        with solara.Columns(widths):
+            if show_controls.value:
+                with solara.Column():
+                    LeverPanel(session, settings_state(session))
+            with solara.Column():
+                MainTabs(session, compare, start_compare, projector.value, class_number,
+                         version)
+
+
+page = Page()

@@ -1,0 +1,1 @@
+"""Solara components of the dashboard, one panel per module."""

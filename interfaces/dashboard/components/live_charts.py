@@ -1,0 +1,127 @@
+"""Live charts, the key numbers of the week, the timeline of changes and the one-class view.
+
+``LiveCharts`` and ``ClassView`` take the model first, as Mesa's SolaraViz components do, so
+they also work inside a plain ``SolaraViz(model, components=[(LiveCharts, 0)])``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from interfaces.dashboard.charts import (
+    chart_look,
+    class_option,
+    histogram_option,
+    panel_options,
+)
+from interfaces.dashboard.classview import class_data, n_classes
+from interfaces.dashboard.components.common import heading
+from interfaces.dashboard.figures import PANELS
+from interfaces.dashboard.session import TimelineEvent
+from simulation.model import PersonalizedLearningModel
+
+
+def headline(metrics: dict[str, float]) -> list[tuple[str, str]]:
+    """The week's key numbers as (label, text)."""
+    return [
+        ("Achievement", f"{metrics['achievement_mean']:+.2f} SD"),
+        ("Engagement", f"{metrics['engagement_mean']:.0%}"),
+        ("Gap top vs bottom quarter", f"{metrics['gap_bottom_top']:.2f} SD"),
+        ("Teacher preparedness", f"{metrics['teacher_preparedness']:.2f} of 4"),
+        ("Class time personalized", f"{metrics['adoption_mean']:.0%}"),
+        ("Budget used", f"{metrics['budget_used']:.0%}"),
+    ]
+
+
+@solara.component
+def Headline(model: PersonalizedLearningModel, version: int = 0) -> None:
+    """The week's key numbers in large type."""
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "24px"}):
+        for label, text in headline(model.metrics):
+            with solara.Column(gap="0px"):
+                solara.Text(label, classes=["plsim-caption"])
+                solara.Text(text, classes=["plsim-week"])
+
+
+@solara.component
+def LiveCharts(model: PersonalizedLearningModel, events: Sequence[TimelineEvent] = (),
+               projector: bool = False, horizon: int | None = None, version: int = 0) -> None:
+    """The six live panels; each chart carries its latest value in ``data-last``."""
+    ts = model.timeseries()
+    end = horizon or model.weeks_per_year * int(model.values["institution"]["years"])
+    options = panel_options(ts, [e.week for e in events], end, projector)
+    lk = chart_look(projector)
+    last = ts.iloc[-1]
+    with solara.ColumnsResponsive(12, large=6 if projector else 4):
+        for (title, _, series, _), option in zip(PANELS, options):
+            column = series[0][0]
+            value = 100.0 * last["budget_used"] if column == "budget_used_pct" else last[column]
+            slug = title.lower().split(":")[0].replace(" ", "-")
+            solara.FigureEcharts(option=option, attributes={
+                "style": f"height: {lk.height}px; width: 100%;",
+                "data-testid": f"chart-{slug}", "data-week": str(int(last["week"])),
+                "data-last": f"{float(value):.6f}"})
+
+
+@solara.component
+def Timeline(events: Sequence[TimelineEvent]) -> None:
+    """The numbered list of policy changes made during the run (numbers match the charts)."""
+    if not events:
+        solara.Text("No policy changes during this run yet: change a lever, then Step or Run; "
+                    "the change is marked on every chart.", classes=["plsim-caption"])
+        return
+    heading("Policy changes during this run (numbered dashed lines on the charts)", 4)
+    for i, event in enumerate(events, start=1):
+        solara.Text(f"{i}. after week {event.week}: {event.text()}")
+
+
+@solara.component
+def ClassView(model: PersonalizedLearningModel, projector: bool = False,
+              number: int | None = None, on_number: Callable[[int], None] | None = None,
+              version: int = 0) -> None:
+    """One class, a dot per student by level and engagement, beside the institution.
+
+    The class shown is ``number`` (0-based) when the caller keeps it, else local state.
+    """
+    own, set_own = solara.use_state(0)
+    if number is None or on_number is None:
+        number, on_number = own, set_own
+    set_number = on_number
+    count = n_classes(model)
+    data = class_data(model, number)
+    lk = chart_look(projector)
+    solara.SliderInt("Class shown", value=data.number + 1, min=1, max=count,
+                     on_value=lambda n: set_number(int(n) - 1))
+    solara.Text(f"Class {data.number + 1} of {count}", classes=["plsim-week"])
+    solara.Text("Each dot is a student: further right = further along the course, higher = "
+                "more engaged. Triangles: students without full digital access.",
+                classes=["plsim-caption"])
+    with solara.ColumnsResponsive(12, large=[7, 5]):
+        solara.FigureEcharts(option=class_option(
+            data.achievement, data.engagement, data.full_access, data.calendar_position,
+            data.x_range, data.number, projector),
+            attributes={"style": f"height: {lk.height + 80}px; width: 100%;",
+                        "data-testid": "chart-class"})
+        solara.FigureEcharts(option=histogram_option(
+            data.all_achievement, data.achievement, data.x_range, data.number, projector),
+            attributes={"style": f"height: {lk.height + 80}px; width: 100%;",
+                        "data-testid": "chart-histogram"})
+
+
+def solara_viz_components() -> list[tuple[Callable[[PersonalizedLearningModel], object], int]]:
+    """The charts as Mesa ``SolaraViz`` components: ``SolaraViz(model, components=...)``.
+
+    Plain functions of the model, which SolaraViz wraps in a component that reads its
+    ``update_counter``; the counter's value is passed on so the charts redraw every step.
+    """
+
+    def charts(model: PersonalizedLearningModel) -> object:
+        return LiveCharts(model, version=update_counter.value)
+
+    def one_class(model: PersonalizedLearningModel) -> object:
+        return ClassView(model, version=update_counter.value)
+
+    return [(charts, 0), (one_class, 1)]

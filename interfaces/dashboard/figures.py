@@ -1,0 +1,229 @@
+"""Matplotlib figures of the dashboard: live charts, one class, and a comparison.
+
+Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global style state), so
+concurrent sessions can draw at once. Every size is passed explicitly from a :class:`Look`: the
+projector look has larger type and thicker lines. Colours are the Okabe-Ito palette, which
+stays distinguishable for colour-blind viewers and on washed-out projectors.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+BLACK, ORANGE, SKY, GREEN, BLUE, VERMILION, PURPLE = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7")
+GREY = "#555555"
+OVER = "#C00000"
+
+
+@dataclass(frozen=True)
+class Look:
+    """Type sizes and line widths of a figure."""
+
+    text: float = 11.0
+    title: float = 12.5
+    line: float = 2.0
+    marker: float = 40.0
+    dpi: int = 80
+
+
+NORMAL = Look()
+PROJECTOR = Look(text=15.0, title=17.0, line=3.5, marker=90.0, dpi=80)
+
+
+def look(projector: bool) -> Look:
+    """The look for the projector view or the normal one."""
+    return PROJECTOR if projector else NORMAL
+
+
+def to_png(fig: Figure, dpi: int | None = None) -> bytes:
+    """Render a figure to PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+# (title, y label, [(column, legend label, colour)], y limits or None)
+PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...], tuple[float, float] | None],
+              ...] = (
+    ("Achievement", "SD of the starting cohort", (
+        ("achievement_top_quartile", "top quarter at start", BLUE),
+        ("achievement_mean", "all students", BLACK),
+        ("achievement_bottom_quartile", "bottom quarter at start", VERMILION)), None),
+    ("Engagement", "share of time engaged", (
+        ("engagement_mean", "overall", BLACK),
+        ("engagement_affective", "interest (affective)", ORANGE),
+        ("engagement_behavioural", "effort (behavioural)", SKY)), (0.0, 1.0)),
+    ("Equity gaps", "difference in SD", (
+        ("gap_bottom_top", "top vs bottom quarter", VERMILION),
+        ("gap_access", "full vs partial access", PURPLE)), None),
+    ("Preparedness", "survey scale 1-4", (
+        ("teacher_preparedness", "teachers", GREEN),
+        ("administrator_preparedness", "administrators", BLUE),
+        ("student_competency", "students", ORANGE)), (1.0, 4.0)),
+    ("Teachers: adoption and burnout", "share of teachers / class time", (
+        ("adoption_mean", "class time personalized", GREEN),
+        ("burnout_share", "teachers burnt out", VERMILION)), (0.0, 1.0)),
+    ("Budget used", "% of annual budget", (
+        ("budget_used_pct", "policy cost this year", BLACK),), None),
+)
+
+
+def _style(ax: Axes, lk: Look, title: str, ylabel: str) -> None:
+    ax.set_title(title, fontsize=lk.title, fontweight="bold", loc="left")
+    ax.set_ylabel(ylabel, fontsize=lk.text)
+    ax.set_xlabel("week", fontsize=lk.text)
+    ax.tick_params(labelsize=lk.text, width=lk.line / 2)
+    ax.grid(True, color="#DDDDDD", linewidth=0.8)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+
+
+def _mark_events(ax: Axes, weeks: Sequence[int], lk: Look) -> None:
+    top = ax.get_ylim()[1]
+    for number, week in enumerate(weeks, start=1):
+        ax.axvline(week, color=GREY, linestyle="--", linewidth=lk.line / 1.5)
+        ax.text(week, top, f" {number}", color=BLACK, fontsize=lk.text, fontweight="bold",
+                va="top", ha="left")
+
+
+def live_charts(ts: pd.DataFrame, event_weeks: Sequence[int], event_texts: Sequence[str],
+                horizon: int, projector: bool = False) -> Figure:
+    """The six live panels, with each policy change marked and numbered.
+
+    Parameters
+    ----------
+    ts
+        The model's time series (one row per week).
+    event_weeks, event_texts
+        Week and description of each policy change made during the run.
+    horizon
+        Last week of the x axis (extended if the run went further).
+    projector
+        Use the projector look.
+    """
+    lk = look(projector)
+    data = ts.assign(budget_used_pct=100.0 * ts["budget_used"])
+    footer = [f"{i}. after week {w}: {t}" for i, (w, t) in
+              enumerate(zip(event_weeks, event_texts), start=1)]
+    rows = 0.07 * len(footer) * lk.text / 11.0
+    fig = Figure(figsize=(13.0, 7.0 * (1.0 + rows)), dpi=lk.dpi, layout="constrained")
+    ratios = (1.0, 1.0, rows * 2.0) if footer else (1.0, 1.0)
+    grid = fig.add_gridspec(len(ratios), 3, height_ratios=ratios)
+    axes = np.array([[fig.add_subplot(grid[r, c]) for c in range(3)] for r in range(2)])
+    if footer:
+        note = fig.add_subplot(grid[2, :])
+        note.axis("off")
+        note.text(0.0, 1.0, "Policy changes during the run:\n" + "\n".join(footer),
+                  fontsize=lk.text, va="top", ha="left", transform=note.transAxes)
+    last_week = max(horizon, int(data["week"].max()))
+    for ax, (title, ylabel, series, ylim) in zip(axes.flat, PANELS):
+        for column, label, colour in series:
+            ax.plot(data["week"], data[column], color=colour, linewidth=lk.line, label=label)
+        ax.set_xlim(0, last_week)
+        if ylim:
+            ax.set_ylim(*ylim)
+        if title == "Budget used":
+            ax.axhline(100.0, color=OVER, linewidth=lk.line, linestyle=":", label="budget")
+            ax.set_ylim(0, max(110.0, float(data["budget_used_pct"].max()) * 1.1))
+        _style(ax, lk, title, ylabel)
+        ax.legend(fontsize=lk.text * 0.85, loc="best", frameon=False)
+        _mark_events(ax, event_weeks, lk)
+    return fig
+
+
+def class_view(achievement: np.ndarray, engagement: np.ndarray, full_access: np.ndarray,
+               calendar_position: float, all_achievement: np.ndarray, class_number: int,
+               projector: bool = False) -> Figure:
+    """One class, one dot per student (level by engagement), beside the whole institution.
+
+    Parameters
+    ----------
+    achievement, engagement, full_access
+        The class's students: level (SD), engagement (0-1), whether they have full access.
+    calendar_position
+        Where the class calendar is in the course (SD units).
+    all_achievement
+        Every student's level, for the institution-wide histogram.
+    class_number
+        Class shown (0-based), for the title.
+    projector
+        Use the projector look.
+    """
+    lk = look(projector)
+    fig = Figure(figsize=(13.0, 5.0), dpi=lk.dpi, layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=(1.4, 1.0))
+    lo, hi = np.percentile(all_achievement, [0.5, 99.5])
+    pad = 0.1 * (hi - lo)
+    for mask, colour, marker, label in ((full_access, BLUE, "o", "full access"),
+                                        (~full_access, VERMILION, "^", "partial access")):
+        left.scatter(achievement[mask], engagement[mask], s=lk.marker, c=colour, marker=marker,
+                     edgecolors=BLACK, linewidths=0.6, label=f"{label} ({int(mask.sum())})")
+    left.axvline(calendar_position, color=GREY, linestyle="--", linewidth=lk.line / 1.5,
+                 label="class calendar")
+    left.set_xlim(lo - pad, hi + pad)
+    left.set_ylim(0.0, 1.0)
+    _style(left, lk, f"Class {class_number + 1}: {achievement.size} students", "engagement")
+    left.set_xlabel("level (SD of the starting cohort)", fontsize=lk.text)
+    left.legend(fontsize=lk.text * 0.85, loc="lower right", frameon=True)
+    bins = np.linspace(lo - pad, hi + pad, 31)
+    right.hist(all_achievement, bins=bins, color=SKY, edgecolor=BLACK, linewidth=0.4,
+               label=f"all {all_achievement.size} students")
+    ax2 = right.twinx()
+    ax2.hist(achievement, bins=bins, histtype="step", color=BLACK, linewidth=lk.line,
+             label=f"class {class_number + 1}")
+    ax2.set_yticks([])
+    _style(right, lk, "Levels across the institution", "students")
+    right.set_xlabel("level (SD of the starting cohort)", fontsize=lk.text)
+    handles = right.get_legend_handles_labels()
+    extra = ax2.get_legend_handles_labels()
+    right.legend(handles[0] + extra[0], handles[1] + extra[1], fontsize=lk.text * 0.85,
+                 loc="upper left", frameon=False)
+    return fig
+
+
+COMPARED: tuple[tuple[str, str], ...] = (
+    ("achievement_effect_sd", "Achievement"),
+    ("gap_bottom_top_change_sd", "Gap, top vs bottom quarter"),
+    ("gap_access_change_sd", "Gap by access"),
+)
+
+
+def comparison_chart(row: dict[str, Any], projector: bool = False) -> Figure:
+    """Effects in SD with their 95% intervals (paired replicates), one line per outcome."""
+    lk = look(projector)
+    fig = Figure(figsize=(11.0, 3.6), dpi=lk.dpi, layout="constrained")
+    ax = fig.subplots()
+    for i, (key, _label) in enumerate(COMPARED):
+        if key == "achievement_effect_sd":
+            est, low, high = (row[key][k] for k in ("estimate", "ci_low", "ci_high"))
+        else:
+            est = row[key]
+            low, high = (row["intervals"].get(key, {}).get(k) for k in ("ci_low", "ci_high"))
+        y = len(COMPARED) - 1 - i
+        if low is not None and high is not None:
+            ax.plot([low, high], [y, y], color=BLUE, linewidth=lk.line * 2.5,
+                    solid_capstyle="butt")
+        ax.scatter([est], [y], s=lk.marker * 2, color=BLACK, zorder=3)
+        ax.text(est, y + 0.22, f"{est:+.2f}", ha="center", fontsize=lk.text, fontweight="bold")
+    ax.axvline(0.0, color=GREY, linewidth=lk.line / 1.5)
+    ax.set_yticks(range(len(COMPARED)), [label for _, label in COMPARED][::-1],
+                  fontsize=lk.text)
+    ax.set_ylim(-0.6, len(COMPARED) - 0.4)
+    ax.set_title(f"{row['scenario']} minus {row.get('base', 'baseline')}: change after "
+                 f"{row['weeks']} weeks (bar: likely range, 95%)", fontsize=lk.title,
+                 loc="left", fontweight="bold")
+    ax.set_xlabel("standard deviations of the starting cohort", fontsize=lk.text)
+    ax.tick_params(labelsize=lk.text)
+    ax.grid(True, axis="x", color="#DDDDDD")
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    return fig
