@@ -32,7 +32,7 @@ from simulation.agents import Administrator, InstitutionAgent, Student, Teacher
 from simulation.costs import annual_costs, staffing
 from simulation.dynamics import administration, engagement, pacing, teacher_growth, teaching
 from simulation.dynamics.competencies import grow_competencies
-from simulation.dynamics.learning import difficulty_fit, learn, success_rate
+from simulation.dynamics.learning import learn, success_and_fit
 from simulation.policy import Levers, Policy
 from simulation.population import (
     build_administrators,
@@ -181,13 +181,10 @@ class PersonalizedLearningModel(mesa.Model):
         # week-0 steady state: each student's engagement is the status quo's target for them
         lv = v["learning"]
         self.shares = {"whole_class": np.ones(s.achievement.shape[0])}
-        status_quo_fit = difficulty_fit(
-            success_rate(s.position - s.achievement, lv["optimal_success_rate"],
-                         lv["difficulty_scale"]),
-            lv["optimal_success_rate"], lv["fit_concentration"])
+        s.success, status_quo_fit = success_and_fit(
+            s.position - s.achievement, lv["optimal_success_rate"], lv["difficulty_scale"],
+            lv["fit_concentration"])
         s.fit = status_quo_fit
-        s.success = success_rate(s.position - s.achievement, lv["optimal_success_rate"],
-                                 lv["difficulty_scale"])
         s.engagement_base = logit(np.clip(s.engagement_affective, 0.01, 0.99)) - engagement.drive(
             self, status_quo_fit, status_quo=True)
         if self.policy.personalized:

@@ -45,17 +45,22 @@ def grow_competencies(model: PersonalizedLearningModel) -> None:
     adaptive = shares.get("adaptive", zero) * s.access
     feedback = shares.get("feedback", zero)
     personal = 1.0 - shares["whole_class"]
-    prep = _norm(model.teacher_state.preparedness)[model.student_teacher]
-    exposure = np.stack([
-        collab + 0.5 * plans + 0.5 * prep[:, 0] * personal,
-        collab,
-        plans + 0.5 * adaptive,
-        shares.get("differentiated", zero) + feedback,
-        prep[:, 3] * (adaptive + collab + plans),
-        s.access * (adaptive + prep[:, 2] * personal),
-    ], axis=1)
-    theta += cv["growth_rate"] * exposure * (4.5 - theta) / 3.5
-    theta -= cv["decay_rate"] * (theta - s.competencies_start)
+    prep = _norm(model.teacher_state.preparedness)
+    idx = model.student_teacher
+    exposure = np.empty_like(theta)
+    exposure[:, 0] = collab + 0.5 * plans + 0.5 * prep[idx, 0] * personal
+    exposure[:, 1] = collab
+    exposure[:, 2] = plans + 0.5 * adaptive
+    exposure[:, 3] = shares.get("differentiated", zero) + feedback
+    exposure[:, 4] = prep[idx, 3] * (adaptive + collab + plans)
+    exposure[:, 5] = s.access * (adaptive + prep[idx, 2] * personal)
+    headroom = 4.5 - theta
+    headroom *= exposure
+    headroom *= cv["growth_rate"] / 3.5
+    drift = theta - s.competencies_start
+    drift *= cv["decay_rate"]
+    theta += headroom
+    theta -= drift
     np.clip(theta, 0.5, 4.5, out=theta)
     if "self_directed" in shares:
         support = 0.5 + 0.5 * ("feedback" in shares)

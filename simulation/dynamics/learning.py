@@ -29,16 +29,19 @@ if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
 
 
-def success_rate(gap: np.ndarray, optimal: float, scale: float) -> np.ndarray:
-    """Share of tasks a student succeeds at, for a task ``gap`` SD above their level."""
-    return expit(logit(optimal) - gap / scale)
+def success_and_fit(gap: np.ndarray, optimal: float, scale: float,
+                    concentration: float) -> tuple[np.ndarray, np.ndarray]:
+    """Success rate and difficulty fit of tasks ``gap`` SD above students' levels.
 
-
-def difficulty_fit(success: np.ndarray, optimal: float, concentration: float) -> np.ndarray:
-    """Learning per unit time relative to the best fit (1 at the optimal success rate)."""
-    s = np.clip(success, 1e-9, 1 - 1e-9)
+    Success is ``expit(x)`` with log-odds ``x = logit(optimal) - gap / scale``. The fit
+    ``(s/s*)^(k s*) ((1-s)/(1-s*))^(k (1-s*))`` is computed in log-odds form
+    (``log s = -softplus(-x)``, ``log(1 - s) = -softplus(x)``): exact, no clipping needed.
+    """
+    x = logit(optimal) - gap / scale
     a, b = concentration * optimal, concentration * (1.0 - optimal)
-    return np.exp(a * np.log(s / optimal) + b * np.log((1.0 - s) / (1.0 - optimal)))
+    const = a * np.log(optimal) + b * np.log(1.0 - optimal)
+    fit = np.exp(-(a * np.logaddexp(0.0, -x) + b * np.logaddexp(0.0, x) + const))
+    return expit(x), fit
 
 
 def group_means(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -52,7 +55,8 @@ def differentiation_groups(model: PersonalizedLearningModel) -> np.ndarray:
     """Ability groups within each class, formed on the teacher's estimates (global group ids)."""
     s, c = model.student_state, model.classes
     g = int(model.values["learning"]["differentiation_groups"])
-    order = np.lexsort((model.estimate, s.class_id))
+    # one float sort: class id plus the estimate mapped monotonically into (0, 1)
+    order = np.argsort(s.class_id + (0.5 + np.arctan(model.estimate) / np.pi))
     rank = np.empty_like(order)
     rank[order] = np.arange(order.shape[0]) - c.start[s.class_id[order]]
     size = c.size[s.class_id]
@@ -116,8 +120,7 @@ def learn(model: PersonalizedLearningModel) -> None:
         share = whole_share if activity == "whole_class" else shares[activity]
         if activity == "adaptive":
             share = shares["adaptive"] * s.access
-        succ = success_rate(gap, opt, scale)
-        fit = difficulty_fit(succ, opt, conc)
+        succ, fit = success_and_fit(gap, opt, scale, conc)
         quality = 1.0
         hours = 1.0
         if activity == "feedback":
