@@ -40,7 +40,10 @@ PROJECTOR_CSS = """
 .plsim-projector .v-tab--active { font-weight: bold; text-decoration: underline; }
 .plsim-projector h1 { font-size: 40px; } .plsim-projector h2 { font-size: 32px; }
 .plsim-projector h3 { font-size: 28px; }
-.plsim-projector .plsim-caption { font-size: 18px; color: #000; }
+.plsim-projector .plsim-caption { font-size: 20px !important; color: #000; }
+.plsim-projector .plsim-week { font-size: 34px !important; }
+.plsim-projector .plsim-meter-text { font-size: 28px !important; }
+.plsim-projector .plsim-effect { font-size: 40px !important; }
 .plsim-projector .plsim-meter { height: 40px; border-width: 3px; }
 .plsim-projector .v-slider__thumb { width: 22px; height: 22px; left: -11px; }
 .plsim-projector .v-slider__track-container { height: 6px !important; }
