@@ -87,17 +87,23 @@ def _years(manifest: dict[str, Any]) -> str:
     return f"{years:.3g} year" + ("" if years == 1 else "s")
 
 
+def _digits(estimate: Any) -> int:
+    """Two decimals, three for effects below 0.1 SD (so they do not read as zero)."""
+    return 3 if isinstance(estimate, float) and abs(estimate) < 0.1 else 2
+
+
 def _summary(rows: list[dict[str, Any]]) -> str:
     cards = []
     for row in rows:
         e = row["achievement_effect_sd"]
+        d = _digits(e["estimate"])
         per_1000 = row.get("effect_sd_per_1000_per_student")
         cost = row.get("cost_difference_per_student", row.get("cost_per_student"))
         cards.append(
             f'<div class="card"><div class="name">{esc(row["scenario"])}</div>'
-            f'<div class="big">{esc(fmt(e["estimate"], 2, signed=True))} SD</div>'
-            f'<div class="muted">95% interval {esc(fmt(e["ci_low"], 2, True))} to '
-            f'{esc(fmt(e["ci_high"], 2, True))}; '
+            f'<div class="big">{esc(fmt(e["estimate"], d, signed=True))} SD</div>'
+            f'<div class="muted">95% interval {esc(fmt(e["ci_low"], d, True))} to '
+            f'{esc(fmt(e["ci_high"], d, True))}; '
             f'{esc(fmt(row.get("percentile_points"), 1, True))} percentile points</div>'
             f'<div class="muted">extra cost {esc(fmt(cost, 0))} per student per year; '
             f'{esc(fmt(per_1000, 2, True))} SD per 1,000</div></div>')
@@ -106,10 +112,11 @@ def _summary(rows: list[dict[str, Any]]) -> str:
 
 def _sentence(row: dict[str, Any]) -> str:
     e = row["achievement_effect_sd"]
+    d = _digits(e["estimate"])
     verdict = _direction(e["ci_low"], e["ci_high"])
-    text = (f"{row['scenario']}: achievement {fmt(e['estimate'], 2, True)} SD against "
-            f"{row['base']} (95% interval {fmt(e['ci_low'], 2, True)} to "
-            f"{fmt(e['ci_high'], 2, True)}; {verdict}), about "
+    text = (f"{row['scenario']}: achievement {fmt(e['estimate'], d, True)} SD against "
+            f"{row['base']} (95% interval {fmt(e['ci_low'], d, True)} to "
+            f"{fmt(e['ci_high'], d, True)}; {verdict}), about "
             f"{fmt(row.get('percentile_points'), 1, True)} percentile points for a median "
             "student")
     cost = row.get("cost_difference_per_student")

@@ -64,10 +64,10 @@ def load_analysis(results: Results, folder: Path) -> tuple[SensitivityReport, di
             noise=noise.fillna({"note": ""}),
             convergence=_read_csv(written / "sobol_convergence.csv"),
             settings={"conf_level": None, "resamples": None})
-        origin = f"tables written by plsim analyze into {written.name}/"
+        origin = f"Tables written by plsim analyze into {written.name}/"
     else:
         report = analyze_results(results)
-        origin = ("computed for this report with the default analysis (1,000 bootstrap "
+        origin = ("Computed for this report with the default analysis (1,000 bootstrap "
                   "resamples, 95% intervals); run plsim analyze to keep the tables")
     pngs = {p.name: p.read_bytes() for p in sorted(written.glob("*.png"))}
     if not pngs:
@@ -104,10 +104,18 @@ def _scenario_question(source: str | None) -> str:
         return ""
 
 
+def _level(value: Any) -> str:
+    """A factor value as shown: on/off for switches, three decimals for numbers."""
+    if isinstance(value, bool | np.bool_):
+        return "on" if value else "off"
+    if isinstance(value, float | np.floating):
+        return fmt(float(value), 3)
+    return str(value)
+
+
 def _range(f: dict[str, Any]) -> str:
     if f.get("levels"):
-        return ", ".join(("on" if v else "off") if isinstance(v, bool) else str(v)
-                         for v in f["levels"])
+        return ", ".join(_level(v) for v in f["levels"])
     return f"{fmt(f.get('low'), 3)} to {fmt(f.get('high'), 3)}"
 
 
@@ -167,7 +175,7 @@ def _best_points(results: Results) -> str:
               *results.factors]
     rows = []
     for _, r in top.iterrows():
-        settings = [r[f] if not isinstance(r[f], float) else fmt(r[f], 3) for f in results.factors]
+        settings = [_level(r[f]) for f in results.factors]
         rows.append((int(r["point"]), fmt(r["achievement"], 3),
                      *([fmt(r["cost"], 0)] if has_cost else []), *settings))
     text = ("The five design points with the highest mean achievement" +
@@ -225,7 +233,7 @@ def _ranking_section(report: SensitivityReport, figures: dict[str, bytes], origi
                    "factor, alone or with others; first-order S1: its share alone. Factors are "
                    "ranked by ST; a rank is 'clearly above the next' only when the intervals do "
                    "not overlap.")
-    out = [paragraph(explain), f'<p class="muted">{esc(origin.capitalize())}.</p>']
+    out = [paragraph(explain), f'<p class="muted">{esc(origin)}.</p>']
     overview = f"{method}_overview.png"
     if overview in figures:
         out.append(figure(figures[overview], "Total-order indices of every outcome: the ranking "
