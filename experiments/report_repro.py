@@ -46,6 +46,26 @@ def _external_scenarios(manifest: dict[str, Any]) -> list[str]:
     return out
 
 
+def equivalent_command(manifest: dict[str, Any], folder: Path) -> str | None:
+    """The ``plsim`` command that reproduces a folder written from Python (``None`` if unknown)."""
+    if manifest.get("kind") == "comparison":
+        scenarios = manifest.get("scenarios", {})
+        names = [manifest.get("base"), *manifest.get("alternatives", [])]
+        args = []
+        for label in names:
+            rec = scenarios.get(label, {})
+            source = rec.get("source")
+            bundled = source and Path(source).resolve().parent == BUNDLED_DIR.resolve()
+            args.append(rec.get("name", label) if bundled or not source else source)
+        return (f"plsim compare {' '.join(args)} --replicates {manifest.get('replicates')} "
+                f"--weeks {manifest.get('weeks')} --seed {manifest.get('seed')} --out {folder}")
+    spec = manifest.get("spec_source")
+    if not spec:
+        return None
+    command = "sweep" if manifest.get("method") in ("grid", "lhs") else "sensitivity"
+    return f"plsim {command} {spec} --out {folder}"
+
+
 def reproducibility_html(manifest: dict[str, Any], folder: Path) -> str:
     """Command, seeds, code and package versions, and the steps to re-run."""
     env = manifest.get("environment", {})
@@ -53,8 +73,13 @@ def reproducibility_html(manifest: dict[str, Any], folder: Path) -> str:
     commands = [env.get("command")] + [s.get("command") for s in manifest.get("sessions", [])]
     commands = [c for c in dict.fromkeys(commands) if c]
     cli = [c for c in commands if c.startswith("plsim ")]
+    if not cli:
+        equivalent = equivalent_command(manifest, folder)
+        cli = [f"{equivalent}   # equivalent of the Python call that wrote the folder"] \
+            if equivalent else []
     commit = code.get("commit") or "unknown"
-    rows = [("command" + ("s" if len(commands) > 1 else ""), "\n".join(commands) or "n/a"),
+    shown = [c if c.startswith("plsim ") else f"{c} (run from Python)" for c in commands]
+    rows = [("command" + ("s" if len(commands) > 1 else ""), "\n".join(shown) or "n/a"),
             *_seed_rows(manifest),
             ("code commit", commit + (" (with uncommitted changes: the exact code is not "
                                       "recoverable from the commit)" if code.get("dirty") else "")),
@@ -65,7 +90,7 @@ def reproducibility_html(manifest: dict[str, Any], folder: Path) -> str:
     steps = [f"git checkout {commit}", "make venv"]
     steps += cli or ["(the results were produced from Python, not the command line: see the "
                      "manifest for the settings)"]
-    steps.append(f"plsim report {folder.name}")
+    steps.append(f"plsim report {folder}")
     external = _external_scenarios(manifest)
     out = [table(["item", "value"], rows, css_class="repro"),
            "<h3>Package versions</h3>",

@@ -84,9 +84,11 @@ def _question_section(manifest: dict[str, Any], outcomes: list[str]) -> str:
     factors = manifest.get("factors", [])
     policy = [f["name"] for f in factors if f.get("role") == "policy"]
     other = [f["name"] for f in factors if f.get("role") != "policy"]
-    text = (f"Which of the {len(factors)} varied settings ({len(policy)} policy levers, "
-            f"{len(other)} uncertainties or structure) drive the outcomes, and how sure is that "
-            "ranking?")
+    kinds = [f"{n} {word}" for n, word in ((len(policy), "policy levers"),
+                                           (len(other), "uncertainties about the world"))
+             if n]
+    text = (f"Which of the {len(factors)} varied settings ({', '.join(kinds)}) drive the "
+            "outcomes, and how sure is that ranking?")
     out = [f'<p class="lead">{esc(text)}</p>',
            paragraph(f"Experiment {manifest.get('name')}: {manifest.get('description', '')}"),
            paragraph(f"Base scenario: {base.get('name')}"

@@ -260,3 +260,15 @@ def test_reports_open_in_chromium_with_their_figures(comparison, experiment) -> 
             browser.close()
     for name in pages:
         assert (shots / f"{name}.png").stat().st_size > 50_000
+
+
+def test_folder_written_from_python_gets_the_equivalent_command(comparison) -> None:
+    from experiments.report_repro import reproducibility_html
+
+    manifest = json.loads((comparison / "manifest.json").read_text())
+    manifest["environment"]["command"] = "-c"
+    block = reproducibility_html(manifest, comparison)
+    assert "-c (run from Python)" in block
+    alt = manifest["scenarios"]["small_alt"]["source"]
+    assert (f"plsim compare {manifest['scenarios']['small_base']['source']} {alt} "
+            f"--replicates 3 --weeks 4 --seed 1 --out {comparison}") in block
