@@ -1,0 +1,382 @@
+"""Run an experiment spec into a results folder: the Python API behind ``plsim sweep/sensitivity``.
+
+Example (in a notebook)
+-----------------------
+>>> from experiments import runner
+>>> results = runner.run_experiment("ci_small", out="results/ci_small", serial=True)
+>>> results.summary()
+{'planned': 80, 'ok': 80, 'failed': 0, 'missing': 0}
+>>> from experiments.interop import tidy
+>>> tidy(results).head()
+
+The design is rebuilt from the spec and the root seed on every call; runs already recorded in the
+folder are skipped when resuming, failed ones are re-run with ``retry_failed``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+from tqdm import tqdm
+
+from experiments.design import Design, build_design
+from experiments.executors import Executor, make_executor
+from experiments.provenance import environment, prepare_folder
+from experiments.seeding import derived_seed, new_root_seed
+from experiments.spec import ExperimentSpec, SpecError, load_spec
+from experiments.storage import FORMAT, Results, ResultsStore, load_results
+from experiments.tasks import RunContext, RunRecord, RunTask
+from simulation.scenario import ScenarioError
+
+__all__ = ["ExperimentPlan", "load_results", "plan_experiment", "run_experiment"]
+
+PILOT_MIN_RUNS = 200
+
+
+@dataclass(frozen=True)
+class ExperimentPlan:
+    """Everything decided before any run: spec, seeds, design and the run table."""
+
+    spec: ExperimentSpec
+    root_seed: int
+    design_seed: int
+    design: Design
+    runs: pd.DataFrame
+
+    @property
+    def n_runs(self) -> int:
+        """Runs in the experiment (points x replicates)."""
+        return len(self.runs)
+
+    def context(self) -> RunContext:
+        """The shared context workers receive."""
+        s = self.spec
+        return RunContext(base=s.base, root=self.root_seed, weeks=s.weeks, scalars=s.scalars,
+                          series=s.timeseries, series_weeks=s.series_weeks,
+                          fingerprint=s.fingerprint())
+
+    def task(self, run_id: int, attempt: int = 1) -> RunTask:
+        """The task of one run."""
+        point, replicate = divmod(int(run_id), self.spec.replicates)
+        return RunTask(run_id=int(run_id), point=point, replicate=replicate, attempt=attempt,
+                       overrides=self.design.overrides(point))
+
+
+def plan_experiment(spec: ExperimentSpec | str | Path, root_seed: int | None = None
+                    ) -> ExperimentPlan:
+    """Resolve seeds and sample the design; no run is executed.
+
+    Parameters
+    ----------
+    spec
+        A spec object, a spec path or a bundled spec name.
+    root_seed
+        Root entropy to use when the spec sets none (a resumed experiment passes its stored one).
+    """
+    spec = spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
+    root = spec.raw.root_seed if spec.raw.root_seed is not None else root_seed
+    if root is None:
+        root = new_root_seed()
+    design_seed = spec.raw.design.seed or derived_seed(root, "design")
+    design = build_design(spec, design_seed)
+    return ExperimentPlan(spec=spec, root_seed=int(root), design_seed=int(design_seed),
+                          design=design, runs=_run_table(spec, design, int(root)))
+
+
+def _run_table(spec: ExperimentSpec, design: Design, root: int) -> pd.DataFrame:
+    r = spec.replicates
+    n = design.n_points
+    point = [i for i in range(n) for _ in range(r)]
+    replicate = [j for _ in range(n) for j in range(r)]
+    table = pd.DataFrame({
+        "run_id": range(n * r), "point": point, "replicate": replicate,
+        "seed": pd.Series([f"SeedSequence({root}, spawn_key=({i}, {j}))"
+                           for i, j in zip(point, replicate)], dtype="str"),
+    })
+    values = design.points.iloc[point].reset_index(drop=True)
+    unit = pd.DataFrame(design.unit[point], columns=[f"u:{c}" for c in design.points.columns])
+    return pd.concat([table, values, unit], axis=1)
+
+
+def check_points(plan: ExperimentPlan) -> list[tuple[int, str]]:
+    """Design points whose scenario is invalid, with the validator's message."""
+    bad = []
+    for point in range(plan.design.n_points):
+        try:
+            plan.spec.base.with_overrides(plan.design.overrides(point),
+                                          label=f"design point {point}")
+        except ScenarioError as exc:
+            bad.append((point, str(exc)))
+    return bad
+
+
+def _manifest(plan: ExperimentPlan, executor: Executor) -> dict[str, Any]:
+    s = plan.spec
+    return {
+        "format": FORMAT,
+        "name": s.name,
+        "description": s.description,
+        "kind": s.kind,
+        "method": s.method,
+        "spec_source": s.source,
+        "spec": s.to_dict(),
+        "fingerprint": s.fingerprint(),
+        "root_seed": plan.root_seed,
+        "design_seed": plan.design_seed,
+        "seeding": "run (point i, replicate r) uses numpy.random.SeedSequence(root_seed, "
+                   "spawn_key=(i, r)); run_id = i * replicates + r",
+        "n_points": plan.design.n_points,
+        "replicates": s.replicates,
+        "n_runs": plan.n_runs,
+        "weeks": s.weeks,
+        "factors": [f.describe() for f in s.factors],
+        "problem": plan.design.problem,
+        "design": s.raw.design.model_dump(mode="json"),
+        "outputs": {"scalars": list(s.scalars), "timeseries": list(s.timeseries),
+                    "weeks": list(s.series_weeks)},
+        "base_scenario": {"name": s.base.name, "source": s.base.source,
+                          "warnings": list(s.base.warnings), "values": s.base.flat()},
+        "environment": environment(),
+        "sessions": [],
+    }
+
+
+def _spec_diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        name = f"{prefix}{key}"
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += _spec_diff(a, b, f"{name}.")
+        elif a != b:
+            out.append(f"{name}: {a!r} -> {b!r}")
+    return out
+
+
+def _open_store(plan_spec: ExperimentSpec, out: Path, resume: bool, force: bool
+                ) -> tuple[ResultsStore | None, int | None]:
+    """The existing store when resuming (after checking the spec), else ``None``."""
+    manifest = out / "manifest.json"
+    if resume and manifest.exists():
+        store = ResultsStore.open(out)
+        old = store.manifest
+        if old.get("fingerprint") != plan_spec.fingerprint():
+            changes = _spec_diff(old.get("spec", {}), plan_spec.to_dict())
+            if not changes:
+                changes = ["the base scenario's values or the factor definitions changed"]
+            raise SpecError(
+                f"{out}: cannot resume: the spec differs from the one these results were made "
+                f"with ({'; '.join(changes[:5])}). Run the changed spec into a new --out folder, "
+                "or restore the original spec")
+        return store, int(old["root_seed"])
+    if out.exists() and any(out.iterdir()) and not force:
+        what = "results of an experiment" if manifest.exists() else "files"
+        raise FileExistsError(
+            f"{out} already holds {what}; continue it with --resume (or --retry-failed), choose "
+            "another --out, or pass --force to replace it")
+    return None, None
+
+
+def run_experiment(
+    spec: ExperimentSpec | str | Path,
+    out: str | Path | None = None,
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    serial: bool = False,
+    chunk_size: int = 1,
+    resume: bool = False,
+    retry_failed: bool = False,
+    force: bool = False,
+    progress: bool = True,
+    part_runs: int = 64,
+    flush_seconds: float = 10.0,
+    pilot: bool | None = None,
+    log: TextIO | None = None,
+    on_record: Callable[[RunRecord], None] | None = None,
+) -> Results:
+    """Run (or resume) an experiment and return its results.
+
+    Parameters
+    ----------
+    spec
+        Spec object, path or bundled name.
+    out
+        Results folder; default ``results/<spec name>``.
+    executor
+        An executor object; otherwise built from ``serial``, ``dask`` and ``workers`` (default:
+        local processes on all cores).
+    chunk_size
+        Runs per scheduled task (results do not depend on it).
+    resume
+        Continue the runs missing from an existing folder (the spec must be unchanged).
+    retry_failed
+        Also re-run runs recorded as failed (implies ``resume``).
+    force
+        Replace an existing folder instead of refusing.
+    progress
+        Show a progress bar (with ETA and failures) on stderr.
+    part_runs, flush_seconds
+        Write a Parquet part after this many runs or seconds, whichever comes first.
+    pilot
+        Print a duration estimate after the first runs; default: for 200 runs or more.
+    log
+        Where messages go (default stderr).
+    on_record
+        Called with every finished record (tests use it to interrupt a run).
+    """
+    log = log or sys.stderr
+    spec = spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
+    resume = resume or retry_failed
+    out = Path(out) if out is not None else Path("results") / spec.name
+    store, stored_root = _open_store(spec, out, resume, force)
+    plan = plan_experiment(spec, root_seed=stored_root)
+    if store is None and spec.raw.invalid_points == "error":
+        bad = check_points(plan)
+        if bad:
+            shown = "; ".join(msg for _, msg in bad[:2])
+            raise SpecError(
+                f"{spec.source}: {len(bad)} of {plan.design.n_points} design points are invalid "
+                f"scenarios (first: {shown}). Narrow the factor bounds, fix [overrides] (e.g. a "
+                "higher administrators.budget_per_student), or set invalid_points = \"record\" "
+                "to run them as recorded failures")
+    executor = executor or make_executor(workers=workers, dask=dask, serial=serial,
+                                         chunk_size=chunk_size)
+    executor.open()  # before touching the folder: an unreachable scheduler changes nothing
+    try:
+        if store is None:
+            prepare_folder(out, force)
+            spec_text = _spec_text(spec)
+            store = ResultsStore.create(out, _manifest(plan, executor), plan.runs, spec_text)
+        else:
+            _check_design(store, plan)
+        return _execute(plan, store, executor, retry_failed, progress, part_runs,
+                        flush_seconds, pilot, log, on_record)
+    finally:
+        executor.close()
+
+
+def _spec_text(spec: ExperimentSpec) -> str | None:
+    if spec.source and Path(spec.source).is_file():
+        return Path(spec.source).read_text(encoding="utf-8")
+    return None
+
+
+def _check_design(store: ResultsStore, plan: ExperimentPlan) -> None:
+    stored = store.read_design()
+    if len(stored) != plan.n_runs or not stored.equals(plan.runs):
+        raise SpecError(
+            f"{store.path}: cannot resume: the design sampled now differs from design.parquet "
+            "(a different SALib or numpy version?); run into a new --out folder")
+
+
+def _execute(plan: ExperimentPlan, store: ResultsStore, executor: Executor, retry_failed: bool,
+             progress: bool, part_runs: int, flush_seconds: float, pilot: bool | None,
+             log: TextIO, on_record: Callable[[RunRecord], None] | None) -> Results:
+    removed = store.clean()
+    if removed:
+        print(f"resume: removed {len(removed)} incomplete part file(s) of an interrupted write",
+              file=log)
+    runs = store.read_runs()
+    ok = set(runs.loc[runs["status"] == "ok", "run_id"].tolist())
+    failed = runs.loc[runs["status"] != "ok", ["run_id", "attempt"]]
+    failed_ids = dict(zip(failed["run_id"].tolist(), failed["attempt"].tolist()))
+    tasks = []
+    for run_id in plan.runs["run_id"].tolist():
+        if run_id in ok:
+            continue
+        if run_id in failed_ids:
+            if retry_failed:
+                tasks.append(plan.task(run_id, attempt=int(failed_ids[run_id]) + 1))
+            continue
+        tasks.append(plan.task(run_id))
+    manifest = store.manifest
+    session = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
+               "command": environment()["command"], "code": environment()["code"],
+               **executor.describe(), "pending": len(tasks), "retry_failed": retry_failed}
+    manifest.setdefault("sessions", []).append(session)
+    store.write_manifest(manifest)
+    skipped_failed = 0 if retry_failed else len(failed_ids)
+    if skipped_failed:
+        print(f"note: {skipped_failed} recorded failure(s) are not re-run; add --retry-failed",
+              file=log)
+
+    context = plan.context()
+    done_before = plan.n_runs - len(tasks) - skipped_failed
+    n_failed = skipped_failed
+    buffer: list[RunRecord] = []
+    last_flush = time.monotonic()
+    start = time.monotonic()
+    pilot_size = max(4, 3 * executor.workers)
+    want_pilot = pilot if pilot is not None else len(tasks) >= PILOT_MIN_RUNS
+    durations: list[float] = []
+    stream = executor.run(context, tasks)  # starts workers before the bar starts its thread
+    bar = _ProgressBar(total=plan.n_runs, initial=done_before + skipped_failed, unit="run",
+               file=sys.stderr, disable=not progress, smoothing=0.05, dynamic_ncols=True,
+               desc=plan.spec.name)
+    bar.set_postfix(failed=n_failed)
+    finished = 0
+    status = "interrupted"
+    try:
+        for record in stream:
+            buffer.append(record)
+            finished += 1
+            if record.status != "ok":
+                n_failed += 1
+                bar.set_postfix(failed=n_failed)
+            bar.update(1)
+            if want_pilot and len(durations) < pilot_size:
+                durations.append(record.duration)
+                if len(durations) == pilot_size:
+                    _print_estimate(durations, len(tasks) - finished, executor.workers, log, bar)
+            if on_record is not None:
+                on_record(record)
+            if len(buffer) >= part_runs or time.monotonic() - last_flush >= flush_seconds:
+                store.write_part(buffer, plan.spec.scalars)
+                buffer = []
+                last_flush = time.monotonic()
+        status = "finished"
+    finally:
+        store.write_part(buffer, plan.spec.scalars)
+        bar.close()
+        session.update({"ended": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "status": status, "completed": finished,
+                        "wall_seconds": round(time.monotonic() - start, 3)})
+        store.write_manifest(manifest)
+        if status != "finished":
+            print(f"{store.path}: stopped after {finished} of {len(tasks)} pending runs; "
+                  "finished runs are saved, continue with --resume", file=log)
+    return load_results(store.path)
+
+
+class _ProgressBar(tqdm):
+    """tqdm without its monitor thread (so later process pools can still fork safely)."""
+
+    monitor_interval = 0
+
+
+def _print_estimate(durations: list[float], remaining: int, workers: int, log: TextIO,
+                    bar: Any) -> None:
+    per_run = statistics.median(durations)
+    seconds = per_run * remaining / max(1, workers)
+    bar.write(f"pilot: {len(durations)} runs took {per_run:.3f} s each (median) -> about "
+              f"{_duration(seconds)} for the remaining {remaining} runs on {workers} worker(s)",
+              file=log)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
