@@ -1,0 +1,75 @@
+"""``plsim analyze DIR``: index tables (CSV) and figures of an experiment's results."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from experiments.sensitivity import MIN_RESAMPLES, SensitivityReport, analyze_results, write_tables
+from experiments.sensitivity_figures import write_figures
+from experiments.storage import load_results
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``analyze`` subcommand."""
+    p = sub.add_parser(
+        "analyze", help="sensitivity indices, noise shares, tables and figures of a results folder",
+        description="Analyse the replicate means of a finished experiment: Sobol/Morris/eFAST "
+        "indices with bootstrap intervals, the noise share of variance with noise-corrected "
+        "indices, Sobol convergence, output distributions. Refuses incomplete results and says "
+        "how to finish them.")
+    p.add_argument("folder", metavar="DIR", help="results folder of plsim sensitivity/sweep")
+    p.add_argument("--out", metavar="DIR",
+                   help="where tables and figures go (default DIR/analysis)")
+    p.add_argument("--outcomes", metavar="A,B", help="comma-separated outcomes (default: all)")
+    p.add_argument("--resamples", type=int, default=MIN_RESAMPLES,
+                   help=f"bootstrap resamples (at least {MIN_RESAMPLES}, the default)")
+    p.add_argument("--conf-level", type=float, default=0.95, help="interval level (default 0.95)")
+    p.add_argument("--no-convergence", action="store_true", help="skip the Sobol convergence")
+    p.add_argument("--no-figures", action="store_true", help="tables only")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Analyse, write tables and figures, print the ranking of factors per outcome."""
+    results = load_results(args.folder)
+    outcomes = [o.strip() for o in args.outcomes.split(",")] if args.outcomes else None
+    report = analyze_results(results, outcomes=outcomes, resamples=args.resamples,
+                             conf_level=args.conf_level, convergence=not args.no_convergence)
+    out = Path(args.out) if args.out else results.path / "analysis"
+    written = write_tables(report, out)
+    if not args.no_figures:
+        written += write_figures(report, results, out)
+    print_summary(report)
+    print(f"\nwrote {len(written)} files to {out}:")
+    for path in written:
+        print(f"  {path.name}")
+    return 0
+
+
+def print_summary(report: SensitivityReport, top: int = 5) -> None:
+    """The ranking of factors for each outcome, with intervals and the noise share."""
+    noise = report.noise.set_index("outcome")
+    level = report.settings["conf_level"]
+    print(f"{report.method} analysis of replicate means ({report.settings['resamples']} "
+          f"bootstrap resamples, {level:.0%} intervals)")
+    for outcome in noise.index:
+        row = noise.loc[outcome]
+        share = row["noise_share"]
+        share_text = "n/a" if not math.isfinite(share) else f"{share:.1%}"
+        print(f"\n{outcome}: mean {row['mean']:.4g}, noise share of variance {share_text}"
+              + (f" ({row['note']})" if row["note"] else ""))
+        if report.indices.empty or not row["variance"] > 0:
+            continue
+        ranked = report.ranking(outcome).head(top)
+        for _, r in ranked.iterrows():
+            tag = "lever" if r["role"] == "policy" else str(r["role"])
+            if report.method == "morris":
+                print(f"  {r['factor']:<42} [{tag}] mu* {r['mu_star']:.4g} "
+                      f"+- {r['mu_star_conf']:.2g}, sigma {r['sigma']:.4g}")
+            else:
+                corrected = r.get("ST_corrected", math.nan)
+                extra = f" (noise-corrected {corrected:.3f})" if math.isfinite(corrected) else ""
+                print(f"  {r['factor']:<42} [{tag}] ST {r['ST']:.3f} +- {r['ST_conf']:.3f}, "
+                      f"S1 {r['S1']:.3f} +- {r['S1_conf']:.3f}{extra}")
