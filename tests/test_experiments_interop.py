@@ -1,0 +1,101 @@
+"""Results as a tidy table and as EMA Workbench input; figures; the PRIM example."""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.interop import tidy, to_ema
+from experiments.runner import run_experiment
+from experiments.sensitivity import analyze_results
+from experiments.sensitivity_figures import write_figures
+from experiments.storage import IncompleteResultsError, Results
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    out = tmp_path_factory.mktemp("interop") / "ci_small"
+    return run_experiment("ci_small", out, serial=True, progress=False)
+
+
+def test_tidy_has_one_row_per_run_with_factors_and_outcomes(results: Results) -> None:
+    table = tidy(results)
+    assert len(table) == len(results.design) and table["run_id"].is_unique
+    for column in [*results.factors, *results.scalars, "status", "point", "replicate"]:
+        assert column in table
+    assert set(table["pacing.mode"]) == {"lockstep", "mastery"}
+    merged = table.set_index("run_id")["achievement_mean"]
+    assert merged.equals(results.runs.set_index("run_id")["achievement_mean"].rename(
+        "achievement_mean"))
+
+
+def test_tidy_keeps_missing_and_failed_runs(results: Results) -> None:
+    partial = Results(path=results.path, manifest=results.manifest, design=results.design,
+                      runs=results.runs[results.runs["run_id"] != 4].copy(),
+                      timeseries=results.timeseries)
+    partial.runs.loc[partial.runs["run_id"] == 5, "status"] = "failed"
+    table = tidy(partial)
+    assert len(table) == len(results.design)
+    assert table.set_index("run_id").loc[4, "status"] == "missing"
+    assert np.isnan(table.set_index("run_id").loc[4, "achievement_mean"])
+    assert table.set_index("run_id").loc[5, "status"] == "failed"
+    with pytest.raises(IncompleteResultsError, match="run ids 4"):
+        to_ema(partial)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        experiments, outcomes = to_ema(partial, drop_incomplete=True)
+    assert len(experiments) == len(results.design) - 2
+    assert any("leaving out 2 run(s)" in str(w.message) for w in caught)
+
+
+def test_ema_layout(results: Results) -> None:
+    experiments, outcomes = to_ema(results)
+    n = len(results.design)
+    assert list(experiments.columns) == [*results.factors, "scenario", "policy", "model"]
+    assert experiments["pacing.mode"].dtype == "category"
+    assert experiments["resources.adaptive_platform"].dtype == "category"
+    assert experiments["training.coaching_hours"].dtype == float
+    for name in results.scalars:
+        assert outcomes[name].shape == (n,)
+    assert outcomes["achievement_mean_series"].shape == (n, 3)
+    np.testing.assert_array_equal(outcomes["TIME"][0], [0, 6, 12])
+    # the series' last week is the scalar at the final week
+    np.testing.assert_allclose(outcomes["achievement_mean_series"][:, -1],
+                               outcomes["achievement_mean"])
+    means, mean_outcomes = to_ema(results, average_replicates=True)
+    assert len(means) == results.n_points
+    expected = results.runs.groupby("point")["achievement_mean"].mean().to_numpy()
+    np.testing.assert_allclose(mean_outcomes["achievement_mean"], expected)
+
+
+def test_figures_are_written_as_png(results: Results, tmp_path: Path) -> None:
+    report = analyze_results(results, outcomes=["achievement_mean", "burnout_share"])
+    paths = write_figures(report, results, tmp_path)
+    names = {p.name for p in paths}
+    assert {"sobol_achievement_mean.png", "sobol_overview.png",
+            "convergence_achievement_mean.png", "distributions.png"} <= names
+    assert "sobol_burnout_share.png" not in names  # constant output: no index figure
+    for path in paths:
+        assert path.read_bytes()[:8] == PNG and path.stat().st_size > 5000
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ema_workbench") is None,
+                    reason="EMA Workbench (the 'prim' extra) is not installed")
+def test_prim_example_runs_on_results(results: Results, capsys: pytest.CaptureFixture) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "prim_example", ROOT / "docs" / "examples" / "prim_scenario_discovery.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # in ci_small the pacing mode decides achievement: the mastery half holds the top quarter
+    assert module.main([str(results.path), "--threshold", "0.45"]) == 0
+    out = capsys.readouterr().out
+    assert "PRIM box" in out and "pacing.mode" in out and "mastery" in out
+    assert "policy levers in the box: pacing.mode" in out
