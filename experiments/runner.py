@@ -325,11 +325,14 @@ def _execute(plan: ExperimentPlan, store: ResultsStore, executor: Executor, retr
                desc=plan.spec.name)
     bar.set_postfix(failed=n_failed)
     finished = 0
+    run_cpu = run_wall = 0.0
     status = "interrupted"
     try:
         for record in stream:
             buffer.append(record)
             finished += 1
+            run_cpu += record.cpu
+            run_wall += record.duration
             if record.status != "ok":
                 n_failed += 1
                 bar.set_postfix(failed=n_failed)
@@ -350,7 +353,9 @@ def _execute(plan: ExperimentPlan, store: ResultsStore, executor: Executor, retr
         bar.close()
         session.update({"ended": datetime.now(UTC).isoformat(timespec="seconds"),
                         "status": status, "completed": finished,
-                        "wall_seconds": round(time.monotonic() - start, 3)})
+                        "wall_seconds": round(time.monotonic() - start, 3),
+                        "run_cpu_seconds": round(run_cpu, 3),
+                        "run_wall_seconds": round(run_wall, 3)})
         store.write_manifest(manifest)
         if status != "finished":
             print(f"{store.path}: stopped after {finished} of {len(tasks)} pending runs; "

@@ -38,7 +38,7 @@ __all__ = ["IncompleteResultsError", "Results", "ResultsStore", "load_results"]
 
 FORMAT = "plsim-experiment/1"
 RUN_COLUMNS = ("run_id", "point", "replicate", "attempt", "status", "error", "duration_s",
-               "worker")
+               "cpu_s", "worker")
 PART = re.compile(r"^part-(\d{6})\.parquet$")
 
 
@@ -205,6 +205,7 @@ def _runs_frame(records: Sequence[RunRecord], scalars: Sequence[str]) -> pd.Data
         "status": pd.Series([r.status for r in records], dtype="str"),
         "error": pd.Series([r.error for r in records], dtype="str"),
         "duration_s": np.array([r.duration for r in records], dtype=float),
+        "cpu_s": np.array([r.cpu for r in records], dtype=float),
         "worker": pd.Series([r.worker for r in records], dtype="str"),
     }
     for name in scalars:

@@ -65,6 +65,7 @@ class RunRecord:
     status: str
     error: str = ""
     duration: float = 0.0
+    cpu: float = 0.0
     worker: str = ""
     scalars: dict[str, float] = field(default_factory=dict)
     series_weeks: tuple[int, ...] = ()
@@ -76,8 +77,12 @@ def _worker_name() -> str:
 
 
 def execute_run(context: RunContext, task: RunTask) -> RunRecord:
-    """Run one task; errors become a failed record with the error text."""
-    start = time.perf_counter()
+    """Run one task; errors become a failed record with the error text.
+
+    ``duration`` is the run's wall time, ``cpu`` the CPU time its process spent on it (the two
+    differ when other work competes for the cores).
+    """
+    start, cpu_start = time.perf_counter(), time.process_time()
     record = RunRecord(run_id=task.run_id, point=task.point, replicate=task.replicate,
                        attempt=task.attempt, status="ok", worker=_worker_name())
     try:
@@ -101,6 +106,7 @@ def execute_run(context: RunContext, task: RunTask) -> RunRecord:
         tail = traceback.format_exception(exc)[-3:]
         record.error = f"{type(exc).__name__}: {exc}\n{''.join(tail).strip()}"
     record.duration = time.perf_counter() - start
+    record.cpu = time.process_time() - cpu_start
     return record
 
 

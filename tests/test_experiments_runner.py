@@ -25,7 +25,7 @@ SPEC = "ci_small"
 
 def comparable(results: Results) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run outcomes and time series without the fields that legitimately vary (timing, worker)."""
-    runs = results.runs.drop(columns=["part", "duration_s", "worker", "attempt"])
+    runs = results.runs.drop(columns=["part", "duration_s", "cpu_s", "worker", "attempt"])
     return runs.sort_values("run_id").reset_index(drop=True), results.timeseries
 
 

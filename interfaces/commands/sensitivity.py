@@ -77,6 +77,11 @@ def handle(args: argparse.Namespace) -> int:
           f"{s['missing']} missing -> {results.path}")
     print(f"  this session: {session['completed']} runs in {elapsed:.1f} s ({rate:.0f} runs/min, "
           f"{session['executor']}, {session['workers']} worker(s))")
+    if session["completed"] and elapsed > 0:
+        busy = session["run_cpu_seconds"] / (session["workers"] * elapsed)
+        print(f"  model CPU time {session['run_cpu_seconds']:.1f} s "
+              f"({session['run_cpu_seconds'] / session['completed']:.3f} s per run); workers "
+              f"computing {busy:.0%} of the wall time")
     if s["failed"]:
         print(f"  failures are recorded with their errors; re-run them with: "
               f"{results.finish_command(retry=True)}", file=sys.stderr)
