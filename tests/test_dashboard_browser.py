@@ -121,10 +121,14 @@ def _step(page, to_week: int) -> float:
     return time.perf_counter() - started
 
 
-def _save(page, name: str) -> Path:
+def _save(page, name: str, height: int = 2400) -> Path:
+    """Screenshot of the whole dashboard: the page scrolls inside the app, so grow the window."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    page.wait_for_timeout(600)  # charts follow their containers' new size
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
     return path
 
 
@@ -213,6 +217,9 @@ def test_a_facilitator_session_end_to_end(server, browser, tmp_path):
         page.get_by_test_id("chart-achievement").wait_for()
         page.wait_for_timeout(800)
         _save(page, "dashboard_projector.png")
+        page.get_by_role("tab", name="One class").click()
+        page.get_by_test_id("chart-class").wait_for()
+        _save(page, "dashboard_projector_class.png", height=1400)
 
         (SHOTS / "browser_step_latency.json").write_text(json.dumps(
             {"step_seconds": latencies, "median": statistics.median(latencies)}, indent=2))

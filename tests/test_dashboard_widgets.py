@@ -18,7 +18,7 @@ from interfaces.dashboard.components import controls
 from interfaces.dashboard.components.budget_meter import meter_state
 from interfaces.dashboard.components.lever_panel import lever_class
 from interfaces.dashboard.components.live_charts import solara_viz_components
-from interfaces.dashboard.levers import LEVERS
+from interfaces.dashboard.levers import BY_NAME, LEVERS
 from interfaces.dashboard.session import BASELINE, Session
 from simulation.errors import UserError
 from simulation.model import PersonalizedLearningModel
@@ -73,6 +73,34 @@ def test_typed_whole_numbers_and_seeds_are_checked():
     assert checks.parse_seed("42") == (42, None)
     assert checks.parse_seed("-1")[0] is None
     assert checks.parse_seed(str(2**40))[0] is None
+
+
+def test_lever_captions_read_as_plain_numbers():
+    from interfaces.dashboard.components.lever_panel import caption
+
+    text = caption(BY_NAME["administrators.budget_per_student"], 1000.0, pending=True)
+    assert "range 0 to 100,000" in text and "not applied yet" in text
+    assert "when you press Reset" in caption(BY_NAME["resources.class_size"], 50, False)
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+def test_dashboard_command_listens_on_this_computer_unless_told():
+    from interfaces.cli import build_parser
+    from interfaces.commands.dashboard import is_loopback, solara_arguments
+
+    args = build_parser().parse_args(["dashboard"])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    served = solara_arguments(args.host, args.port)
+    assert served[served.index("--host") + 1] == "127.0.0.1"
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
+
+
+def test_dashboard_command_refuses_an_impossible_port():
+    from interfaces.cli import main
+
+    assert main(["dashboard", "--port", "70000"]) == 2
 
 
 # --- the session ------------------------------------------------------------------------------
@@ -380,7 +408,11 @@ def test_run_button_runs_to_the_end_of_the_term(page, monkeypatch):
     monkeypatch.setattr(controls, "RUN_PAUSE_S", 0.0)
     _button(page, "Run").click()
     deadline = time.monotonic() + 60
-    while "Week 18 of 36 \u00b7 term 2" not in _texts(page):
+    def finished() -> bool:
+        labels = [c for w in page.find(v.Btn).widgets for c in w.children if isinstance(c, str)]
+        return "Week 18 of 36 \u00b7 term 2" in _texts(page) and "Run" in labels
+
+    while not finished():
         assert time.monotonic() < deadline, _texts(page)[:5]
         time.sleep(0.1)
     assert not _button(page, "Step").disabled  # the loop ended and released the controls

@@ -47,6 +47,8 @@ def Messages(session: Session, version: int = 0) -> None:
         solara.Error(session.message)
     if session.notice:
         solara.Info(session.notice)
+    for warning in session.model.scenario.warnings:
+        solara.Info(f"Note on the current settings: {warning}")
     pending = session.pending()
     if pending:
         solara.Warning("Not applied yet (they apply when you press Step or Run): "

@@ -68,8 +68,16 @@ def _event_lines(event_weeks: Sequence[int], lk: ChartLook) -> dict[str, Any]:
         "lineStyle": {"color": GREY, "type": "dashed", "width": lk.line * 0.7},
         "label": {"formatter": "{b}", "fontSize": lk.text, "fontWeight": "bold",
                   "color": BLACK},
-        "data": [{"xAxis": int(w), "name": str(i)} for i, w in enumerate(event_weeks, 1)],
+        "data": [_event_mark(i, w, event_weeks, lk) for i, w in enumerate(event_weeks, 1)],
     }
+
+
+def _event_mark(number: int, week: int, weeks: Sequence[int], lk: ChartLook) -> dict[str, Any]:
+    """A numbered event line; a label that would touch the previous one moves right."""
+    mark: dict[str, Any] = {"xAxis": int(week), "name": str(number)}
+    if number > 1 and week - weeks[number - 2] < 3 and number % 2 == 0:
+        mark["label"] = {"offset": [lk.text, 0]}
+    return mark
 
 
 def panel_options(ts: pd.DataFrame, event_weeks: Sequence[int], horizon: int,

@@ -11,7 +11,7 @@ from simulation.scenario import bundled_scenarios
 
 
 def _bound(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.4g}"
+    return "-" if x is None else f"{x:,.6g}"
 
 
 def caption(lever: Lever, value: object, pending: bool) -> str:

@@ -60,7 +60,7 @@ def LiveCharts(model: PersonalizedLearningModel, events: Sequence[TimelineEvent]
             column = series[0][0]
             value = 100.0 * last["budget_used"] if column == "budget_used_pct" else last[column]
             slug = title.lower().split(":")[0].replace(" ", "-")
-            solara.FigureEcharts(option=option, attributes={
+            solara.FigureEcharts(responsive=True, option=option, attributes={
                 "style": f"height: {lk.height}px; width: 100%;",
                 "data-testid": f"chart-{slug}", "data-week": str(int(last["week"])),
                 "data-last": f"{float(value):.6f}"})
@@ -100,12 +100,12 @@ def ClassView(model: PersonalizedLearningModel, projector: bool = False,
                 "more engaged. Triangles: students without full digital access.",
                 classes=["plsim-caption"])
     with solara.ColumnsResponsive(12, large=[7, 5]):
-        solara.FigureEcharts(option=class_option(
+        solara.FigureEcharts(responsive=True, option=class_option(
             data.achievement, data.engagement, data.full_access, data.calendar_position,
             data.x_range, data.number, projector),
             attributes={"style": f"height: {lk.height + 80}px; width: 100%;",
                         "data-testid": "chart-class"})
-        solara.FigureEcharts(option=histogram_option(
+        solara.FigureEcharts(responsive=True, option=histogram_option(
             data.all_achievement, data.achievement, data.x_range, data.number, projector),
             attributes={"style": f"height: {lk.height + 80}px; width: 100%;",
                         "data-testid": "chart-histogram"})

@@ -8,7 +8,7 @@ BASE_CSS = """
 .plsim-page { color: #000; background: #fff; padding-bottom: 56px !important; }
 .plsim-page .plsim-lever-label { font-weight: 500; }
 .plsim-page .plsim-caption { font-size: 0.82em; color: #333; line-height: 1.25; }
-.plsim-page .plsim-lever { margin-bottom: 10px; }
+.plsim-page .plsim-lever { margin-bottom: 18px !important; }
 .plsim-page .plsim-evidence { font-weight: bold; padding: 0 6px; border-radius: 4px;
   border: 1px solid #000; }
 .plsim-page .plsim-evidence-strong { background: #009E73; color: #fff; }
