@@ -79,7 +79,7 @@ def MainTabs(session: Session, compare: CompareState, start_compare: Callable[[]
         with solara.lab.Tab("Charts"):
             Headline(session.model, version)
             LiveCharts(session.model, tuple(session.timeline), projector, session.horizon,
-                       version)
+                       version, session.series)
             Timeline(tuple(session.timeline))
         with solara.lab.Tab("One class"):
             ClassView(session.model, projector, class_number.value, class_number.set, version)

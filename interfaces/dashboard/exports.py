@@ -35,7 +35,7 @@ def scenario_toml(session: Session) -> str:
 
 def run_csv(session: Session) -> str:
     """The run's weekly series with the scenario, seed and policy changes as columns."""
-    ts = session.model.timeseries()
+    ts = session.series.copy()
     changes = {e.week: e.text() for e in session.timeline}
     ts.insert(0, "seed", session.model_seed)
     ts.insert(0, "preset", session.preset.name)

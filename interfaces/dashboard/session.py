@@ -70,6 +70,9 @@ def lever_values(scenario: Scenario) -> dict[str, Any]:
 class Session:
     """State of one person's dashboard.
 
+    ``series`` is the model's weekly series as of the last completed step: pages read it
+    instead of the model's collector, which a running step may be appending to.
+
     Parameters
     ----------
     preset
@@ -232,6 +235,7 @@ class Session:
                 self._touch()
                 return False
             self.model.step()
+            self.series = self.model.timeseries()
             self._touch()
         return True
 
@@ -268,6 +272,7 @@ class Session:
                                                snapshots=False)
         if old is not None:
             old.release()
+        self.series = self.model.timeseries()
         self.model_seed = self.seed
         self.applied = lever_values(scenario)
         self.timeline = []

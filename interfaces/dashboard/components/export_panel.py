@@ -21,7 +21,7 @@ def charts_png(session: Session, projector: bool) -> bytes:
     """The six live panels with the timeline, as PNG."""
     events = session.timeline
     return figures.to_png(figures.live_charts(
-        session.model.timeseries(), [e.week for e in events], [e.text() for e in events],
+        session.series, [e.week for e in events], [e.text() for e in events],
         session.horizon, projector))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
@@ -48,9 +49,13 @@ def Headline(model: PersonalizedLearningModel, version: int = 0) -> None:
 
 @solara.component
 def LiveCharts(model: PersonalizedLearningModel, events: Sequence[TimelineEvent] = (),
-               projector: bool = False, horizon: int | None = None, version: int = 0) -> None:
-    """The six live panels; each chart carries its latest value in ``data-last``."""
-    ts = model.timeseries()
+               projector: bool = False, horizon: int | None = None, version: int = 0,
+               series: pd.DataFrame | None = None) -> None:
+    """The six live panels; each chart carries its latest value in ``data-last``.
+
+    ``series`` is the weekly series to draw (default: the model's, read now).
+    """
+    ts = model.timeseries() if series is None else series
     end = horizon or model.weeks_per_year * int(model.values["institution"]["years"])
     options = panel_options(ts, [e.week for e in events], end, projector)
     lk = chart_look(projector)
