@@ -11,7 +11,7 @@ import pytest
 import solara
 from solara.components.echarts import EchartsWidget
 
-from interfaces.dashboard import charts, compare_job, exports, urlstate
+from interfaces.dashboard import charts, compare_job, exports, figures, urlstate
 from interfaces.dashboard import values as checks
 from interfaces.dashboard.app import Page
 from interfaces.dashboard.components import controls
@@ -25,6 +25,7 @@ from simulation.model import PersonalizedLearningModel
 from simulation.parameters import PARAMETERS, REGISTRY
 from simulation.scenario import bundled_names, load_scenario
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COACHING = {"training.coaching_hours": 40.0, "training.coaches_per_teacher": 0.1}
 
 
@@ -295,6 +296,18 @@ def test_comparison_reports_the_settings_that_differ(session):
     assert labels == ["Coaching hours per teacher", "Instructional coaches per teacher"]
     assert outcome.row["achievement_effect_sd"]["ci_low"] is not None
     assert outcome.row["cost_per_student"] > 0
+    png = figures.to_png(figures.comparison_chart(outcome.row))
+    assert png[:8] == PNG_SIGNATURE
+
+
+def test_chart_downloads_are_png_images_with_the_timeline(session):
+    from interfaces.dashboard.components.export_panel import charts_png, class_png
+
+    session.step()
+    session.set("pacing.mode", "mastery")
+    session.step()
+    for png in (charts_png(session, projector=False), class_png(session, 3, projector=True)):
+        assert png[:8] == PNG_SIGNATURE and len(png) > 10_000
 
 
 def test_comparing_the_baseline_with_itself_is_refused(session):

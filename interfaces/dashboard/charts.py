@@ -2,7 +2,7 @@
 
 Building an option is a few dictionaries, so a step shows in the browser well within a second;
 the browser draws the canvas. The same panels are drawn with matplotlib in
-:mod:`interfaces.dashboard.figures` for PNG downloads. Colours are the Okabe-Ito palette.
+:mod:`interfaces.dashboard.figures` for PNG downloads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interfaces.dashboard.figures import BLACK, BLUE, GREY, OVER, PANELS, VERMILION
+from interfaces.dashboard.panels import BLACK, BLUE, GREY, OVER, PANELS, SKY, VERMILION
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def histogram_option(all_achievement: np.ndarray, class_achievement: np.ndarray,
     option["yAxis"] = _axis("% of students", lk, type="value")
     option["series"] = [
         {"name": f"all {all_achievement.size} students", "type": "bar", "barGap": "-100%",
-         "itemStyle": {"color": "#56B4E9"}, "data": [round(float(v), 2) for v in everyone]},
+         "itemStyle": {"color": SKY}, "data": [round(float(v), 2) for v in everyone]},
         {"name": f"class {class_number + 1}", "type": "line", "step": "middle",
          "showSymbol": False, "lineStyle": {"color": BLACK, "width": lk.line},
          "itemStyle": {"color": BLACK}, "data": [round(float(v), 2) for v in mine]},

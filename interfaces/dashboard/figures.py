@@ -1,9 +1,9 @@
-"""Matplotlib figures of the dashboard: live charts, one class, and a comparison.
+"""Matplotlib figures for download: the live panels, one class, and a comparison.
 
-Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global style state), so
-concurrent sessions can draw at once. Every size is passed explicitly from a :class:`Look`: the
-projector look has larger type and thicker lines. Colours are the Okabe-Ito palette, which
-stays distinguishable for colour-blind viewers and on washed-out projectors.
+These are the PNG downloads (the browser draws the live charts from :mod:`.charts`). Figures are
+built with :class:`matplotlib.figure.Figure` (no pyplot, no global style state), so concurrent
+sessions can draw at once. Every size is passed explicitly from a :class:`Look`: the projector
+look has larger type and thicker lines.
 """
 
 from __future__ import annotations
@@ -18,10 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-BLACK, ORANGE, SKY, GREEN, BLUE, VERMILION, PURPLE = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7")
-GREY = "#555555"
-OVER = "#C00000"
+from interfaces.dashboard.panels import BLACK, BLUE, GREY, OVER, PANELS, SKY, VERMILION
 
 
 @dataclass(frozen=True)
@@ -49,32 +46,6 @@ def to_png(fig: Figure, dpi: int | None = None) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, facecolor="white")
     return buffer.getvalue()
-
-
-# (title, y label, [(column, legend label, colour)], y limits or None)
-PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...], tuple[float, float] | None],
-              ...] = (
-    ("Achievement", "SD of the starting cohort", (
-        ("achievement_top_quartile", "top quarter at start", BLUE),
-        ("achievement_mean", "all students", BLACK),
-        ("achievement_bottom_quartile", "bottom quarter at start", VERMILION)), None),
-    ("Engagement", "share of time engaged", (
-        ("engagement_mean", "overall", BLACK),
-        ("engagement_affective", "interest (affective)", ORANGE),
-        ("engagement_behavioural", "effort (behavioural)", SKY)), (0.0, 1.0)),
-    ("Equity gaps", "difference in SD", (
-        ("gap_bottom_top", "top vs bottom quarter", VERMILION),
-        ("gap_access", "full vs partial access", PURPLE)), None),
-    ("Preparedness", "survey scale 1-4", (
-        ("teacher_preparedness", "teachers", GREEN),
-        ("administrator_preparedness", "administrators", BLUE),
-        ("student_competency", "students", ORANGE)), (1.0, 4.0)),
-    ("Teachers: adoption and burnout", "share of teachers / class time", (
-        ("adoption_mean", "class time personalized", GREEN),
-        ("burnout_share", "teachers burnt out", VERMILION)), (0.0, 1.0)),
-    ("Budget used", "% of annual budget", (
-        ("budget_used_pct", "policy cost this year", BLACK),), None),
-)
 
 
 def _style(ax: Axes, lk: Look, title: str, ylabel: str) -> None:

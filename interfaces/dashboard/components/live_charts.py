@@ -20,7 +20,7 @@ from interfaces.dashboard.charts import (
 )
 from interfaces.dashboard.classview import class_data, n_classes
 from interfaces.dashboard.components.common import heading
-from interfaces.dashboard.figures import PANELS
+from interfaces.dashboard.panels import PANELS
 from interfaces.dashboard.session import TimelineEvent
 from simulation.model import PersonalizedLearningModel
 
