@@ -14,9 +14,10 @@ Arguments naming files of the project (``experiments/specs/...``) are read from 
 To keep the suite fast, commands are shrunk in a fixed, documented way (docs/researchers.md,
 "The commands in these docs are tested"): ``plsim compare`` runs 2 replicates of 4 weeks,
 ``plsim run`` 4 weeks, ``plsim sensitivity``/``sweep`` a copy of the spec with the smallest design
-of its method, 2 replicates, 4 weeks and 100 students; ``plsim dashboard`` is parsed here and
-started for real (then stopped) by the slow test below. ``make`` targets are checked to exist
-with ``make -n`` (a dry run: nothing is rebuilt).
+of its method, 2 replicates, 4 weeks, 100 students and its first two outputs; ``plsim dashboard``
+is parsed here and started for real (then stopped) by the slow test below. ``make`` targets are
+checked to exist with ``make -n`` (a dry run: nothing is rebuilt). Guides in ``SLOW_DOCS`` run
+with the slow tests only.
 """
 
 from __future__ import annotations
@@ -87,6 +88,17 @@ def documented() -> list[tuple[Path, list[Step]]]:
     return [(p, steps) for p in DOCS if (steps := doc_steps(p))]
 
 
+#: Docs run only with the slow tests: the researchers' guide repeats the README's experiment
+#: commands (which run in the fast suite) on more specs.
+SLOW_DOCS = frozenset({"researchers.md"})
+
+
+def documented_params() -> list:
+    return [pytest.param(p, steps, id=p.name,
+                         marks=[pytest.mark.slow] if p.name in SLOW_DOCS else [])
+            for p, steps in documented()]
+
+
 def _set_option(argv: list[str], name: str, value: str) -> list[str]:
     if name in argv:
         k = argv.index(name)
@@ -122,6 +134,9 @@ def small_spec(spec: str, workdir: Path) -> str:
     outputs = data.get("outputs", {})
     if "weeks" in outputs:
         outputs["weeks"] = [0, 4]
+    for key in ("scalars", "timeseries"):
+        if outputs.get(key):
+            outputs[key] = outputs[key][:2]
     scenario = data.get("scenario", "")
     if scenario.endswith(".toml") and (source.parent / scenario).exists():
         data["scenario"] = str((source.parent / scenario).resolve())
@@ -218,7 +233,7 @@ def run_doc(tmp_path_factory):
     return _run
 
 
-@pytest.mark.parametrize("path,steps", documented(), ids=lambda v: getattr(v, "name", ""))
+@pytest.mark.parametrize("path,steps", documented_params())
 def test_every_documented_command_runs(path, steps, run_doc) -> None:
     ran = run_doc(path).commands
     commands = [s for s in steps if s.kind == "command"]
@@ -253,6 +268,7 @@ def test_shrinking_keeps_the_command_and_only_cuts_its_size(tmp_path) -> None:
     data = tomllib.loads(Path(spec).read_text(encoding="utf-8"))
     assert (data["design"]["n"], data["replicates"], data["weeks"]) == (4, 2, 4)
     assert data["name"] == "policy_sobol"
+    assert data["outputs"]["scalars"] == ["achievement_mean", "gap_bottom_top"]
 
 
 def _free_port() -> int:
