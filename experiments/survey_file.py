@@ -5,7 +5,8 @@ Two layouts are accepted (detected from the header):
 - **item level**: one row per respondent, a ``group`` column (``students``, ``teachers`` or
   ``administrators``) and one column per questionnaire item named ``<factor_id>_<k>``
   (e.g. ``creativity_innovation_1``), each answer a whole number 1-4 or blank (not answered).
-  An optional ``respondent_id`` (or ``id``) column is ignored.
+  A ``respondent_id`` (or ``id``) column and columns unlike any factor (age, faculty, ...) are
+  ignored; a column that resembles an item (a likely typo) is an error.
 - **summary**: one row per group and factor with columns ``group, factor_id, mean, sd`` and
   optionally ``n`` (respondents); ``factor`` and ``interpretation`` columns are ignored, and so
   are ``overall`` rows (the overall row is derived from the factors).
@@ -232,20 +233,28 @@ def _read_summary(path: Path, header: list[str],
 
 # --- item-level rows ------------------------------------------------------------------------------
 
-def _item_columns(path: Path, header: list[str]) -> dict[int, str]:
-    """Column index -> factor id of every item column."""
+def _item_columns(path: Path, header: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Column index -> factor id of every item column, and the columns ignored.
+
+    A column that resembles an item of a factor (a likely typo) is an error; a column unlike any
+    factor (age, faculty, ...) is ignored and listed, and its cells are never read.
+    """
     items: dict[int, str] = {}
+    ignored: list[str] = []
     for k, name in enumerate(header):
         if name == "group" or name in ID_COLUMNS:
             continue
         match = ITEM_COLUMN.match(name)
         factor = match["factor"] if match else name
         if factor not in FACTOR_GROUP:
-            item = f"_{match['item']}" if match else "_1"
             near = difflib.get_close_matches(factor, FACTOR_GROUP, n=1, cutoff=0.6)
-            hint = f"; did you mean '{near[0]}{item}'?" if near else ""
+            if not near:
+                ignored.append(name)
+                continue
+            item = f"_{match['item']}" if match else "_1"
             raise _fail(path, 1, name, "not an item of an ISTE factor (item columns are "
-                        f"named <factor_id>_<k>, e.g. creativity_innovation_1){hint}")
+                        f"named <factor_id>_<k>, e.g. creativity_innovation_1); did you mean "
+                        f"'{near[0]}{item}'?")
         if not match:
             raise _fail(path, 1, name, f"item columns need a number: '{name}_1', "
                         f"'{name}_2', ...")
@@ -254,7 +263,7 @@ def _item_columns(path: Path, header: list[str]) -> dict[int, str]:
         raise SurveyFileError(f"{path}: no item columns (expected columns such as "
                               "creativity_innovation_1, or summary columns group, factor_id, "
                               "mean, sd, n)")
-    return items
+    return items, ignored
 
 
 def _answers(path: Path, header: list[str], rows: list[tuple[int, list[str]]],
@@ -278,7 +287,7 @@ def _answers(path: Path, header: list[str], rows: list[tuple[int, list[str]]],
 
 
 def _read_items(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) -> SurveyData:
-    items = _item_columns(path, header)
+    items, ignored = _item_columns(path, header)
     answers: dict[tuple[str, str], list[int]] = {}
     respondents: dict[tuple[str, str], set[int]] = {}
     answered_rows: set[int] = set()
@@ -286,7 +295,8 @@ def _read_items(path: Path, header: list[str], rows: list[tuple[int, list[str]]]
         answers.setdefault((group, factor), []).append(answer)
         respondents.setdefault((group, factor), set()).add(number)
         answered_rows.add(number)
-    notes = []
+    notes = [f"ignored column(s) that are not items of an ISTE factor: {', '.join(ignored)}"
+             ] if ignored else []
     silent = [number for number, _ in rows if number not in answered_rows]
     if silent:
         shown = ", ".join(map(str, silent[:5])) + (" ..." if len(silent) > 5 else "")

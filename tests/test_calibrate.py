@@ -149,16 +149,17 @@ def test_semicolons_decimal_commas_and_byte_order_mark_are_read(tmp_path) -> Non
 
 def test_item_answers_pool_into_weighted_mean_and_sample_sd(tmp_path) -> None:
     path = tmp_path / "items.csv"
-    path.write_text("respondent_id,group,systemic_improvement_1,systemic_improvement_2\n"
-                    "a,administrators,1,4\nb,administrators,3,\nc,administrators,2,2\n"
-                    "d,administrators,,\n", encoding="utf-8")
+    path.write_text("respondent_id,group,faculty,systemic_improvement_1,systemic_improvement_2\n"
+                    "a,administrators,Law,1,4\nb,administrators,x,3,\n"
+                    "c,administrators,,2,2\nd,administrators,Arts,,\n", encoding="utf-8")
     data = read_survey(path)
     (factor,) = data.factors
     answers = np.array([1, 4, 3, 2, 2])
     assert factor.mean == pytest.approx(answers.mean())
     assert factor.sd == pytest.approx(answers.std(ddof=1))
     assert (factor.respondents, factor.answers) == (3, 5)
-    assert any("row 5" in note or "rows 5" in note for note in data.notes)
+    assert any("rows 5" in note for note in data.notes)
+    assert any("ignored column(s)" in note and "faculty" in note for note in data.notes)
 
 
 BAD_FILES = {
