@@ -198,7 +198,9 @@ def ranking_rows(ranked: pd.DataFrame, method: str) -> list[tuple[Any, ...]]:
             verdict = "n/a"
         elif low <= 0:
             verdict = "not distinguishable from zero"
-        elif k + 1 < len(values) and low <= values[k + 1] + confs[k + 1]:
+        elif k + 1 == len(values):
+            verdict = "above zero"
+        elif low <= values[k + 1] + confs[k + 1]:
             verdict = "overlaps the next: order uncertain"
         else:
             verdict = "clearly above the next"
@@ -220,7 +222,7 @@ def ranking_rows(ranked: pd.DataFrame, method: str) -> list[tuple[Any, ...]]:
 def _ranking_section(report: SensitivityReport, figures: dict[str, bytes], origin: str) -> str:
     method = report.method
     if report.indices.empty:
-        return paragraph(f"A {method} design yields no sensitivity indices (use plsim "
+        return paragraph(f"This {method} design yields no sensitivity indices (use plsim "
                          "sensitivity with a sobol, morris or efast spec); the outcome ranges "
                          "above are what this experiment shows.")
     if method == "morris":

@@ -272,3 +272,19 @@ def test_folder_written_from_python_gets_the_equivalent_command(comparison) -> N
     alt = manifest["scenarios"]["small_alt"]["source"]
     assert (f"plsim compare {manifest['scenarios']['small_base']['source']} {alt} "
             f"--replicates 3 --weeks 4 --seed 1 --out {comparison}") in block
+
+
+def test_rank_certainty_compares_each_interval_with_the_next_and_with_zero() -> None:
+    import pandas as pd
+
+    from experiments.report_sensitivity import ranking_rows
+
+    ranked = pd.DataFrame({
+        "factor": ["a", "b", "c", "d"], "role": "policy",
+        "ST": [0.8, 0.5, 0.45, 0.02], "ST_conf": [0.1, 0.1, 0.1, 0.05],
+        "S1": [0.7, 0.4, 0.4, 0.0], "S1_conf": [0.1, 0.1, 0.1, 0.05]})
+    verdicts = [row[-1] for row in ranking_rows(ranked, "sobol")]
+    assert verdicts == ["clearly above the next", "overlaps the next: order uncertain",
+                        "clearly above the next", "not distinguishable from zero"]
+    last_above_zero = ranked.assign(ST=[0.8, 0.5, 0.45, 0.2])
+    assert ranking_rows(last_above_zero, "sobol")[-1][-1] == "above zero"
