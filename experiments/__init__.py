@@ -1,2 +1,2 @@
-"""Experiments on top of the model: single runs, paired comparisons, sweeps and sensitivity analysis,
+"""Experiments on top of the model: runs, paired comparisons, sweeps, sensitivity analysis,
 their storage (results folders with manifests), figures and reports."""

@@ -1,1 +1,1 @@
-"""User interfaces on top of the model and the experiment layer: the ``plsim`` CLI and the dashboard."""
+"""User interfaces over the model and the experiments: the ``plsim`` CLI and the dashboard."""

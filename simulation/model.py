@@ -20,6 +20,7 @@ Observation follows the step (model-level series every week, snapshots at term e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from typing import Any
 
 import mesa
@@ -33,14 +34,14 @@ from simulation.costs import annual_costs, staffing
 from simulation.dynamics import administration, engagement, pacing, teacher_growth, teaching
 from simulation.dynamics.competencies import grow_competencies
 from simulation.dynamics.learning import learn, success_and_fit
-from simulation.policy import Levers, Policy
+from simulation.policy import WEEK0_STATE, Levers, Policy
 from simulation.population import (
     build_administrators,
     build_classes,
     build_students,
     build_teachers,
 )
-from simulation.scenario import Scenario, load_scenario
+from simulation.scenario import Scenario, ScenarioError, load_scenario
 from simulation.survey import survey_table
 
 Submodel = Callable[["PersonalizedLearningModel"], None]
@@ -83,8 +84,8 @@ class PersonalizedLearningModel(mesa.Model):
         runner). Give ``seed`` or ``rng``, not both.
     snapshots
         Keep agent-level snapshots at term ends (``snapshots_dataframe``).
-    **parameters
-        Overrides by dotted name (``**{"pacing.mode": "mastery"}``) or ``section__key``
+    **kwargs
+        Parameter overrides by dotted name (``**{"pacing.mode": "mastery"}``) or ``section__key``
         (``pacing__mode="mastery"``), as Mesa's ``batch_run`` and SolaraViz pass them.
 
     Notes
@@ -100,7 +101,7 @@ class PersonalizedLearningModel(mesa.Model):
         seed: int | str | None = None,
         rng: Any = None,
         snapshots: bool = True,
-        **parameters: Any,
+        **kwargs: Any,
     ) -> None:
         if isinstance(seed, str):
             seed = int(seed.strip()) if seed.strip() else None
@@ -108,8 +109,8 @@ class PersonalizedLearningModel(mesa.Model):
             scenario = "baseline_guangdong_2024"
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
-        if parameters:
-            scenario = scenario.with_overrides(parameters, label="model parameters")
+        if kwargs:  # named ``kwargs``: Mesa's SolaraViz accepts a catch-all only by that name
+            scenario = scenario.with_overrides(kwargs, label="model parameters")
         super().__init__(seed=seed, rng=rng)
         self.seed = seed
         self.scenario = scenario
@@ -149,10 +150,11 @@ class PersonalizedLearningModel(mesa.Model):
                                             minlength=n_teachers).astype(float)
         self.teacher_classes = np.bincount(self.classes.teacher, minlength=n_teachers).astype(float)
         n = students.achievement.shape[0]
-        need_order = np.lexsort((students.ses, students.home_access))
-        lottery = self.streams["devices"].permutation(n)
-        targeting = self.values["resources"]["device_targeting"]
-        self.device_priority = need_order if targeting == "need_based" else lottery
+        self._device_orders = {
+            "need_based": np.lexsort((students.ses, students.home_access)),
+            "universal": self.streams["devices"].permutation(n),
+        }
+        self.device_priority = self._device_orders[self.values["resources"]["device_targeting"]]
 
     def _build_agents(self) -> None:
         n = self.student_state.achievement.shape[0]
@@ -195,6 +197,39 @@ class PersonalizedLearningModel(mesa.Model):
         teaching.diagnose(self)
         pacing.place(self)
         self.annual_cost = annual_costs(self.levers.apply(v))
+
+    def apply_policy(self, scenario: Scenario) -> None:
+        """Follow ``scenario``'s policies from the next week on (a change during a run).
+
+        Switches, modes and weekly parameters act from the next step; training schedules,
+        devices and leadership are re-read at the next term start. Budget levers are replaced
+        only where ``scenario`` changes them, so an adaptive allocation's earlier moves survive.
+
+        Raises
+        ------
+        ScenarioError
+            If ``scenario`` changes a parameter that sets who is in the institution or its week-0
+            state (``simulation.policy.WEEK0_STATE``): those need a new model.
+        """
+        old, new = self.scenario.flat(), scenario.flat()
+        fixed = sorted(n for n in WEEK0_STATE if old[n] != new[n])
+        if fixed:
+            raise ScenarioError(
+                f"{scenario.name}: {', '.join(fixed)} set{'s' if len(fixed) == 1 else ''} who is "
+                "in the institution or its week-0 state and cannot change during a run; build a "
+                "new model")
+        before, after = Levers.from_values(self.values), Levers.from_values(scenario.values)
+        for f in fields(Levers):
+            if getattr(before, f.name) != getattr(after, f.name):
+                setattr(self.levers, f.name, getattr(after, f.name))
+        had_practices = bool(self.policy.personalized)
+        self.scenario = scenario
+        self.values = scenario.values
+        self.policy = Policy.from_values(scenario.values)
+        self.device_priority = self._device_orders[self.values["resources"]["device_targeting"]]
+        if self.policy.personalized and not had_practices:
+            self.teacher_state.adoption[:] = self.values["teachers"]["initial_adoption"]
+        self.annual_cost = annual_costs(self.levers.apply(self.values))
 
     # --- stepping ----------------------------------------------------------------------------
     def training_hours_this_week(self) -> np.ndarray:

@@ -6,10 +6,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulation.parameters import PARAMETERS
+
 ACTIVITIES: tuple[str, ...] = (
     "whole_class", "differentiated", "feedback", "adaptive", "collaborative", "self_directed",
 )
 PERSONALIZED: tuple[str, ...] = ACTIVITIES[1:]
+
+
+def _week0_state(name: str, section: str, key: str, role: str) -> bool:
+    if section in ("institution", "students") or role == "structure":
+        return True
+    if section in ("teachers", "administrators") and key.endswith(("_mean", "_sd", "_correlation")):
+        return True  # survey targets and the spread of the week-0 population
+    return name in ("teachers.initial_adoption", "teachers.colleague_ties", "training.coverage",
+                    "resources.class_size")
+
+
+WEEK0_STATE: frozenset[str] = frozenset(
+    p.name for p in PARAMETERS if _week0_state(p.name, p.section, p.key, p.role))
+"""Parameters that set who is in the institution or its week-0 state: fixed once a run starts."""
 
 
 @dataclass(frozen=True)

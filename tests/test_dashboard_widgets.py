@@ -432,17 +432,10 @@ def test_run_button_runs_to_the_end_of_the_term(page, monkeypatch):
     assert not page.find(v.Alert).widgets
 
 
-class _KwargsModel(PersonalizedLearningModel):
-    """The model with ``**kwargs`` as Mesa 3.3.1's SolaraViz parameter check expects."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
-
 def test_components_render_inside_mesa_solaraviz():
     from mesa.visualization import SolaraViz
 
-    model = _KwargsModel(seed=1, snapshots=False)
+    model = PersonalizedLearningModel(seed=1, snapshots=False)
     box, rc = solara.render(
         solara.AppLayout(children=[SolaraViz(model, components=solara_viz_components())]),
         handle_error=False)

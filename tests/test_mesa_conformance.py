@@ -101,3 +101,34 @@ def test_finished_models_are_garbage_collected_without_any_cleanup_call() -> Non
     gc.collect()
     assert all(ref() is None for ref in refs)
     assert not any(isinstance(k, PersonalizedLearningModel) for k in mesa.Agent._ids)
+
+
+def test_policy_change_during_a_run_alters_the_trajectory_and_no_change_does_not() -> None:
+    from simulation import load_scenario
+
+    kw = {"institution.n_students": 200, "resources.class_size": 50}
+    untouched = PersonalizedLearningModel(seed=4, **kw)
+    same = PersonalizedLearningModel(seed=4, **kw)
+    changed = PersonalizedLearningModel(seed=4, **kw)
+    for model in (untouched, same, changed):
+        model.run_weeks(5)
+    same.apply_policy(same.scenario)
+    changed.apply_policy(load_scenario("baseline_guangdong_2024",
+                                       {**kw, "practices.personalized_feedback": True}))
+    for model in (untouched, same, changed):
+        model.run_weeks(10)
+    assert untouched.metrics == same.metrics
+    assert changed.metrics["adoption_mean"] > 0
+    assert changed.metrics["achievement_mean"] != untouched.metrics["achievement_mean"]
+
+
+def test_policy_change_cannot_alter_who_is_in_the_institution() -> None:
+    import pytest
+
+    from simulation import ScenarioError, load_scenario
+
+    model = PersonalizedLearningModel(seed=4, **{"institution.n_students": 200})
+    model.step()
+    with pytest.raises(ScenarioError, match="institution.n_students.*cannot change during a run"):
+        model.apply_policy(load_scenario("baseline_guangdong_2024",
+                                         {"institution.n_students": 400}))

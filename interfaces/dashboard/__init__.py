@@ -5,7 +5,6 @@ Modules, one job each:
 - ``levers``: which registry parameters appear as levers, with plain-language labels;
 - ``values``: checking and parsing a value a person sets or types;
 - ``session``: one browser session's state (preset, settings, model, timeline), no UI;
-- ``midrun``: applying a policy change to a running model;
 - ``classview``: the students of one class, from the model's arrays;
 - ``panels``: what the live panels show, and the colours;
 - ``charts``: ECharts options drawn by the browser; ``figures``: the same as PNG (matplotlib);

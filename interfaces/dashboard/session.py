@@ -22,7 +22,6 @@ import pandas as pd
 
 from interfaces.dashboard import values as checks
 from interfaces.dashboard.levers import BY_NAME, LEVERS
-from interfaces.dashboard.midrun import apply_policy
 from simulation.costs import annual_costs
 from simulation.errors import UserError
 from simulation.model import PersonalizedLearningModel
@@ -301,7 +300,7 @@ class Session:
             except UserError as exc:
                 self.message = str(exc)
                 return False
-            apply_policy(self.model, scenario, frozen=RESET_ONLY)
+            self.model.apply_policy(scenario)
             self.timeline.append(TimelineEvent(self.week, tuple(
                 c for c in pending if c.name in now)))
             self.applied = wanted
