@@ -161,9 +161,22 @@ def _spec_diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> li
     return out
 
 
+LAYOUT = {"design.parquet", "design.parquet.tmp", "spec.toml", "spec.toml.tmp", "runs",
+          "timeseries", "manifest.json.tmp"}
+
+
+def _interrupted_creation(out: Path) -> bool:
+    """True for a folder whose creation stopped before its manifest (no run recorded yet)."""
+    names = {p.name for p in out.iterdir()}
+    if not names or not names <= LAYOUT:
+        return False
+    return not any(any((out / sub).glob("part-*")) for sub in ("runs", "timeseries"))
+
+
 def _open_store(plan_spec: ExperimentSpec, out: Path, resume: bool, force: bool
-                ) -> tuple[ResultsStore | None, int | None]:
-    """The existing store when resuming (after checking the spec), else ``None``."""
+                ) -> tuple[ResultsStore | None, int | None, bool]:
+    """The existing store when resuming (after checking the spec), its root seed, and whether
+    a new folder may replace what is there."""
     manifest = out / "manifest.json"
     if resume and manifest.exists():
         store = ResultsStore.open(out)
@@ -176,13 +189,15 @@ def _open_store(plan_spec: ExperimentSpec, out: Path, resume: bool, force: bool
                 f"{out}: cannot resume: the spec differs from the one these results were made "
                 f"with ({'; '.join(changes[:5])}). Run the changed spec into a new --out folder, "
                 "or restore the original spec")
-        return store, int(old["root_seed"])
+        return store, int(old["root_seed"]), False
+    if resume and out.exists() and _interrupted_creation(out):
+        return None, None, True  # nothing was run yet: start it again
     if out.exists() and any(out.iterdir()) and not force:
         what = "results of an experiment" if manifest.exists() else "files"
         raise FileExistsError(
             f"{out} already holds {what}; continue it with --resume (or --retry-failed), choose "
             "another --out, or pass --force to replace it")
-    return None, None
+    return None, None, force
 
 
 def run_experiment(
@@ -238,7 +253,7 @@ def run_experiment(
     spec = spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
     resume = resume or retry_failed
     out = Path(out) if out is not None else Path("results") / spec.name
-    store, stored_root = _open_store(spec, out, resume, force)
+    store, stored_root, replace = _open_store(spec, out, resume, force)
     plan = plan_experiment(spec, root_seed=stored_root)
     if store is None and spec.raw.invalid_points == "error":
         bad = check_points(plan)
@@ -254,7 +269,7 @@ def run_experiment(
     executor.open()  # before touching the folder: an unreachable scheduler changes nothing
     try:
         if store is None:
-            prepare_folder(out, force)
+            prepare_folder(out, replace)
             spec_text = _spec_text(spec)
             store = ResultsStore.create(out, _manifest(plan, executor), plan.runs, spec_text)
         else:

@@ -117,6 +117,9 @@ def _noise_note(d: dict[str, float]) -> str:
         return "one replicate per point: noise share not estimable (use replicates >= 2)"
     if d["noise_share"] >= 1:
         return "noise dominates: corrected indices undefined; add replicates"
+    if d["noise_share"] > 0.5:
+        return ("noise is most of the variance: indices, corrected or not, are unreliable; add "
+                "replicates")
     if d["noise_share"] > 0.2:
         return "noise is a large share of the variance: prefer corrected indices, add replicates"
     return ""

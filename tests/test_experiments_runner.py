@@ -206,3 +206,54 @@ def test_invalid_design_points_are_refused_before_running(tmp_path: Path) -> Non
     with pytest.raises(SpecError, match="design points are invalid scenarios.*budget"):
         run_experiment(load_spec(path), tmp_path / "poor", serial=True, progress=False)
     assert not (tmp_path / "poor").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_a_running_dask_scheduler_over_tcp(reference: Results, tmp_path: Path) -> None:
+    """``--dask tcp://HOST:PORT``: a separately started scheduler and worker give the same runs."""
+    dask = Path(sys.executable).with_name("dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    started = []
+    try:
+        started.append(subprocess.Popen(
+            [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+             "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True))
+        started.append(subprocess.Popen(
+            [str(dask), "worker", address, "--nworkers", "2", "--nthreads", "1",
+             "--no-dashboard"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True))
+        out = tmp_path / "tcp"
+        deadline = time.monotonic() + 60
+        while True:  # the workers take a few seconds to register
+            try:
+                results = run_experiment(SPEC, out, dask=address, progress=False)
+                break
+            except ExecutorError as exc:
+                if time.monotonic() > deadline or "no workers" not in str(exc):
+                    raise
+                time.sleep(1)
+        assert_same(reference, results)
+        assert results.runs["worker"].nunique() == 2
+    finally:
+        for proc in reversed(started):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
+def test_resume_after_a_crash_while_creating_the_folder_starts_again(reference: Results,
+                                                                     tmp_path: Path) -> None:
+    out = tmp_path / "creating"
+    (out / "runs").mkdir(parents=True)
+    (out / "design.parquet").write_bytes((reference.path / "design.parquet").read_bytes())
+    resumed = run_experiment(SPEC, out, serial=True, progress=False, resume=True)
+    assert_same(reference, resumed)

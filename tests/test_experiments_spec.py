@@ -134,3 +134,21 @@ def test_combinations_invalid_at_mid_values_are_reported(tmp_path: Path) -> None
                            'name = "training.coaching_hours"')
     with pytest.raises(SpecError, match="coaching needs coaches.*mid value"):
         load_spec(write(tmp_path, text))
+
+
+def test_the_spec_in_the_researchers_guide_is_valid_and_runs(tmp_path: Path) -> None:
+    import re
+
+    from experiments.runner import run_experiment
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "researchers.md").read_text()
+    section = guide.split("## Experiments and sensitivity analysis", 1)[1]
+    block = re.search(r"```toml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    spec = load_spec(write(tmp_path, block.group(1)))
+    assert spec.method == "grid" and spec.replicates == 3
+    small = spec.with_changes(weeks=4, replicates=1,
+                              overrides={"institution.n_students": 100},
+                              outputs={"weeks": [0, 4]})
+    results = run_experiment(small, tmp_path / "out", serial=True, progress=False)
+    assert results.summary() == {"planned": 6, "ok": 6, "failed": 0, "missing": 0}
