@@ -365,6 +365,7 @@ def _summary_row(i: int, labels: list[str], arms: list[Scenario], finals: dict[s
         "adoption": float(finals["adoption_mean"][i].mean()),
         "adoption_change": changes["adoption_change"]["estimate"],
         "burnout_share": float(finals["burnout_share"][i].mean()),
+        "burnout_share_change": changes["burnout_share_change"]["estimate"],
         "cost_per_student": cost,
         "cost_difference_per_student": cost_difference,
         "realized_cost_per_student": realized,

@@ -169,10 +169,7 @@ def _scenarios_section(manifest: dict[str, Any]) -> str:
 
 def _ci(row: dict[str, Any], key: str, digits: int = 3) -> str:
     iv = row.get("intervals", {}).get(key, {})
-    low, high, estimate = iv.get("ci_low"), iv.get("ci_high"), row.get(key)
-    if estimate is None and low is not None and high is not None:
-        estimate = (low + high) / 2  # t intervals are symmetric about the estimate
-    return interval(estimate, low, high, digits)
+    return interval(row.get(key), iv.get("ci_low"), iv.get("ci_high"), digits)
 
 
 def _effects_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
