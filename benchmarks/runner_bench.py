@@ -1,0 +1,105 @@
+"""Experiment-runner benchmark: runs per minute at 1 and 2 workers, parallel efficiency, overhead.
+
+The workload is ``experiments/specs/policy_sobol.toml`` (the default 2,000-student institution for
+36 weeks, its 8 factors) with a smaller Sobol base sample, so each configuration runs the same
+runs:
+
+- bare model time: the same runs called directly (``simulation.api.run``) in one process;
+- the runner in this process (``serial``): its overhead over bare model time (validation,
+  design, Parquet parts, manifest);
+- the runner on 1 and 2 local worker processes (end to end, worker start-up included): runs per
+  minute and parallel efficiency ``rate(2) / (2 rate(1))``.
+
+Each configuration is timed ``repeats`` times and the fastest kept (after one untimed warm-up run
+that fills per-process caches, e.g. the survey calibration). Also reported: the load average
+before and after (other work on the machine lowers efficiency) and the projected wall time of the
+full ``policy_sobol`` experiment at 2 workers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from experiments.runner import plan_experiment, run_experiment
+from experiments.seeding import run_seed
+from experiments.spec import load_spec
+from simulation import api
+
+SPEC = "policy_sobol"
+
+
+def _bare_seconds(plan: Any, run_ids: Any) -> float:
+    spec = plan.spec
+    start = time.perf_counter()
+    for run_id in run_ids:
+        task = plan.task(int(run_id))
+        scenario = spec.base.with_overrides(dict(task.overrides))
+        api.run(scenario, weeks=spec.weeks, snapshots=False,
+                rng=run_seed(plan.root_seed, task.point, task.replicate))
+    return time.perf_counter() - start
+
+
+def _runner_seconds(spec: Any, folder: Path, **options: Any) -> float:
+    start = time.perf_counter()
+    results = run_experiment(spec, folder, progress=False, pilot=False, **options)
+    elapsed = time.perf_counter() - start
+    summary = results.summary()
+    if summary["ok"] != summary["planned"]:
+        raise RuntimeError(f"benchmark runs failed: {summary}")
+    return elapsed
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Measure the runner; returns flat numbers (seconds, runs per minute, ratios).
+
+    Parameters
+    ----------
+    quick
+        40 runs per configuration, timed once, instead of 160 timed twice (a smoke check; the
+        numbers are noisier).
+    """
+    full = load_spec(SPEC)
+    n_base, repeats = (2, 1) if quick else (8, 2)
+    spec = full.with_changes(design={"n": n_base})
+    plan = plan_experiment(spec)
+    n_runs = plan.n_runs
+    load_before = os.getloadavg()[0]
+    _bare_seconds(plan, plan.runs["run_id"][:1])  # warm-up
+    times: dict[str, list[float]] = {"bare": [], "serial": [], "one": [], "two": []}
+    with tempfile.TemporaryDirectory(prefix="plsim-runner-bench-") as tmp:
+        for k in range(repeats):
+            times["bare"].append(_bare_seconds(plan, plan.runs["run_id"]))
+            times["serial"].append(_runner_seconds(spec, Path(tmp) / f"serial{k}", serial=True))
+            times["one"].append(_runner_seconds(spec, Path(tmp) / f"w1_{k}", workers=1))
+            times["two"].append(_runner_seconds(spec, Path(tmp) / f"w2_{k}", workers=2))
+    load_after = os.getloadavg()[0]
+    bare, serial, one, two = (min(times[k]) for k in ("bare", "serial", "one", "two"))
+    rate1, rate2 = n_runs / one * 60, n_runs / two * 60
+    full_runs = plan_experiment(full).n_runs
+    return {
+        "runs_per_configuration": n_runs,
+        "bare_model_seconds_per_run": bare / n_runs,
+        "runs_per_min_bare": n_runs / bare * 60,
+        "runs_per_min_in_process_runner": n_runs / serial * 60,
+        "runs_per_min_1_worker": rate1,
+        "runs_per_min_2_workers": rate2,
+        "parallel_efficiency_2_workers": rate2 / (2 * rate1),
+        "runner_overhead_over_bare": serial / bare - 1,
+        "process_runner_overhead_over_bare": one / bare - 1,
+        "projected_policy_sobol_minutes_2_workers": full_runs / rate2,
+        "policy_sobol_runs": full_runs,
+        "repeats": repeats,
+        "cpu_count": os.cpu_count() or 1,
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import json
+
+    print(json.dumps(run(quick=True), indent=2))
