@@ -256,6 +256,9 @@ def run_experiment(
     store, stored_root, replace = _open_store(spec, out, resume, force)
     plan = plan_experiment(spec, root_seed=stored_root)
     if store is None and spec.raw.invalid_points == "error":
+        if plan.design.n_points >= 500:
+            print(f"checking that all {plan.design.n_points} design points are valid scenarios",
+                  file=log)
         bad = check_points(plan)
         if bad:
             shown = "; ".join(msg for _, msg in bad[:2])
