@@ -63,7 +63,8 @@ def sobol_figure(report: SensitivityReport, outcome: str) -> Figure:
                 label="ST, noise-corrected")
     ax.set_yticks(y, [_label(f) for f in table["factor"]])
     ax.axvline(0.0, color="grey", linewidth=0.8)
-    ax.set_xlabel(f"Sobol index (bars: {report.settings.get('conf_level', 0.95):.0%} bootstrap "
+    method = "eFAST" if report.method == "efast" else "Sobol"
+    ax.set_xlabel(f"{method} index (bars: {report.settings.get('conf_level', 0.95):.0%} bootstrap "
                   "interval)")
     ax.set_title(f"{_label(outcome)}: which factors matter\n{_noise_text(report, outcome)}",
                  fontsize=11)
@@ -100,7 +101,8 @@ def sobol_overview_figure(report: SensitivityReport) -> Figure:
         ax.axvline(0.0, color="grey", linewidth=0.8)
         ax.set_title(f"{_label(outcome)} ({_noise_text(report, outcome)})", fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
-    fig.suptitle("Total-order Sobol indices (blue: policy levers, brown: uncertainties)",
+    method = "eFAST" if report.method == "efast" else "Sobol"
+    fig.suptitle(f"Total-order {method} indices (blue: policy levers, brown: uncertainties)",
                  fontsize=11)
     return fig
 

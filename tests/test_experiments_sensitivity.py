@@ -160,3 +160,26 @@ def test_incomplete_results_are_refused_with_the_missing_runs_and_the_fix(tmp_pa
     assert "3 of 80 runs have no result (run ids 7-9)" in message
     assert "1 failed (run ids 20; first error: ValueError: boom)" in message
     assert "--retry-failed" in message
+
+
+def test_second_order_indices_of_an_additive_function_are_near_zero(tmp_path: Path) -> None:
+    results = synthetic(tmp_path, 'method = "sobol"\nn = 256\nsecond_order = true',
+                        replicates=2, noise_sd=0.0)
+    report = analyze_results(results, outcomes=["achievement_mean"], convergence=False)
+    pairs = report.second_order
+    assert len(pairs) == 3 and set(pairs.columns) >= {"factor_1", "factor_2", "S2", "S2_conf"}
+    np.testing.assert_allclose(pairs["S2"], 0.0, atol=0.05)
+    table = report.indices.set_index("factor")
+    np.testing.assert_allclose(table["ST"], WEIGHTS ** 2 / (WEIGHTS ** 2).sum(), atol=0.05)
+
+
+def test_efast_and_morris_figures(tmp_path: Path) -> None:
+    from experiments.sensitivity_figures import write_figures
+
+    for design, expected in (('method = "efast"\nn = 65', "efast_achievement_mean.png"),
+                             ('method = "morris"\nn = 6', "morris_achievement_mean.png")):
+        results = synthetic(tmp_path, design, replicates=2, noise_sd=0.1)
+        report = analyze_results(results)
+        names = {p.name for p in write_figures(report, results, tmp_path / "fig")}
+        assert expected in names and "distributions.png" in names
+        assert not any("engagement_mean" in n for n in names)  # constant: no index figure
