@@ -14,6 +14,7 @@ nanny sets both for its workers by default); forked ones inherit this process's 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
@@ -296,6 +297,10 @@ class DaskExecutor(Executor):
         try:
             for future in queue:
                 chunk = by_future.pop(future)
+                if future.status == "cancelled":  # the client lost the scheduler
+                    raise ExecutorError(
+                        f"lost the Dask scheduler at {self.address}; finished runs are saved, "
+                        "continue with --resume")
                 if future.status == "error":
                     exc = future.exception()
                     if _connection_problem(exc):
@@ -310,12 +315,13 @@ class DaskExecutor(Executor):
                 else:
                     yield from future.result()
                 submit(queue)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, asyncio.CancelledError) as exc:
             raise ExecutorError(f"lost the Dask scheduler at {self.address} ({exc}); finished "
                                 "runs are saved, continue with --resume") from None
         finally:
-            for future in by_future:
-                future.cancel()
+            if client.status == "running":
+                for future in by_future:
+                    future.cancel()
 
 
 def _connection_problem(exc: BaseException | None) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -216,9 +218,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.slow
-def test_a_running_dask_scheduler_over_tcp(reference: Results, tmp_path: Path) -> None:
-    """``--dask tcp://HOST:PORT``: a separately started scheduler and worker give the same runs."""
+@contextlib.contextmanager
+def dask_cluster(workers: int = 2) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A dask scheduler and workers started as separate processes; yields (address, scheduler)."""
     dask = Path(sys.executable).with_name("dask")
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -229,25 +231,56 @@ def test_a_running_dask_scheduler_over_tcp(reference: Results, tmp_path: Path) -
              "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True))
         started.append(subprocess.Popen(
-            [str(dask), "worker", address, "--nworkers", "2", "--nthreads", "1",
+            [str(dask), "worker", address, "--nworkers", str(workers), "--nthreads", "1",
              "--no-dashboard"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True))
-        out = tmp_path / "tcp"
         deadline = time.monotonic() + 60
-        while True:  # the workers take a few seconds to register
+        while True:  # wait until the workers have registered
             try:
-                results = run_experiment(SPEC, out, dask=address, progress=False)
-                break
-            except ExecutorError as exc:
-                if time.monotonic() > deadline or "no workers" not in str(exc):
-                    raise
-                time.sleep(1)
-        assert_same(reference, results)
-        assert results.runs["worker"].nunique() == 2
+                probe = DaskExecutor(address, timeout=5)
+                probe.open()
+                ready = probe.workers >= workers
+                probe.close()
+                if ready:
+                    break
+            except ExecutorError:
+                pass
+            assert time.monotonic() < deadline, "dask workers did not start"
+            time.sleep(0.5)
+        yield address, started[0]
     finally:
         for proc in reversed(started):
-            os.killpg(proc.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_running_dask_scheduler_over_tcp(reference: Results, tmp_path: Path) -> None:
+    """``--dask tcp://HOST:PORT``: a separately started scheduler and workers give the same runs."""
+    with dask_cluster() as (address, _):
+        results = run_experiment(SPEC, tmp_path / "tcp", dask=address, progress=False)
+    assert_same(reference, results)
+    assert results.runs["worker"].nunique() == 2
+
+
+@pytest.mark.slow
+def test_losing_the_dask_scheduler_mid_run_keeps_finished_runs(reference: Results,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "lost"
+    with dask_cluster() as (address, scheduler):
+        def kill_scheduler(record: task_module.RunRecord) -> None:
+            if record.run_id == 20:
+                os.killpg(scheduler.pid, signal.SIGKILL)
+
+        with pytest.raises(ExecutorError, match="lost the Dask scheduler.*--resume"):
+            run_experiment(SPEC, out, dask=address, progress=False, part_runs=4,
+                           on_record=kill_scheduler)
+    saved = load_results(out).summary()
+    # at most 2 x 2 runs are in flight: when run 20 arrives, runs 0-16 have arrived too
+    assert saved["ok"] >= 17 and saved["missing"] > 0 and saved["failed"] == 0
+    resumed = run_experiment(SPEC, out, serial=True, progress=False, resume=True)
+    assert_same(reference, resumed)
 
 
 def test_resume_after_a_crash_while_creating_the_folder_starts_again(reference: Results,
