@@ -42,7 +42,6 @@ import fnmatch
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from simulation.errors import UserError
 from simulation.observation import METRICS
 from simulation.parameters import REGISTRY, Parameter
-from simulation.scenario import Scenario, ScenarioError, load_scenario, resolve_path
+from simulation.scenario import Scenario, ScenarioError, load_scenario, read_toml, resolve_path
 
 SPECS_DIR = Path(__file__).resolve().parent / "specs"
 OUTCOME_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in ("week", "term"))
@@ -340,19 +339,6 @@ def _allowed_fields(loc: Sequence[str]) -> list[str]:
     return list(model.model_fields)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{path}: spec file not found") from None
-    except OSError as exc:
-        raise SpecError(f"{path}: cannot read spec ({exc.strerror})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path}: not valid TOML ({exc})") from None
-
-
 def resolve_spec_path(name_or_path: str | Path) -> Path:
     """An existing spec path, or the name of a bundled spec in ``experiments/specs``."""
     candidate = Path(name_or_path)
@@ -377,8 +363,8 @@ def load_spec(name_or_path: str | Path) -> ExperimentSpec:
         With one message naming the file, the field, the value and what is allowed.
     """
     path = resolve_spec_path(name_or_path)
-    return spec_from_dict(_read(path), where=str(path), relative_to=path.parent,
-                          default_name=path.stem)
+    return spec_from_dict(read_toml(path, SpecError, "spec file"), where=str(path),
+                          relative_to=path.parent, default_name=path.stem)
 
 
 def spec_from_dict(data: Mapping[str, Any], where: str = "spec",

@@ -287,17 +287,19 @@ def _check_survey_targets(values: Mapping[str, Mapping[str, Any]], where: str) -
                 raise ScenarioError(f"{where}: {exc}") from None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, error: type[UserError] = ScenarioError,
+              what: str = "file") -> dict[str, Any]:
+    """Parse a TOML file; a missing, unreadable or malformed file raises ``error`` naming it."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
+        raise error(f"{path}: {what} not found") from None
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+        raise error(f"{path}: cannot read {what} ({exc.strerror})") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+        raise error(f"{path}: not valid TOML ({exc})") from None
 
 
 def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
@@ -320,7 +322,7 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
 
 
 def _load_raw(path: Path, seen: tuple[str, ...]) -> tuple[dict, tuple[str, ...]]:
-    data = _read_toml(path)
+    data = read_toml(path)
     where = str(path)
     _check_unknown(data, where)
     for meta in ("description", "question", "extends", "name"):
@@ -388,6 +390,6 @@ def bundled_scenarios() -> list[tuple[str, str]]:
     """``(name, one-line description)`` of each bundled scenario."""
     out = []
     for name in bundled_names():
-        data = _read_toml(BUNDLED_DIR / f"{name}.toml")
+        data = read_toml(BUNDLED_DIR / f"{name}.toml")
         out.append((name, str(data.get("description", ""))))
     return out

@@ -20,19 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, SHOTS
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "results" / "screenshots"
 VIEWPORT = {"width": 1600, "height": 1000}
-
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"{CHROMIUM} is missing: run `make browser`", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def _free_port() -> int:
@@ -79,13 +71,8 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+def browser(chromium) -> object:
+    return chromium
 
 
 class Watched:

@@ -42,7 +42,7 @@ import tomli_w
 
 from interfaces.cli import build_parser, main
 from simulation.scenario import load_scenario
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHOTS
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^([ \t]*)```([^\n`]*)\n(.*?)^[ \t]*```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -306,25 +306,17 @@ def test_documented_dashboard_command_serves_the_page(tmp_path) -> None:
 
 
 @pytest.mark.browser
-def test_the_walkthrough_report_opens_in_chromium_with_its_figures(run_doc) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_walkthrough_report_opens_in_chromium_with_its_figures(run_doc, chromium) -> None:
     workdir = run_doc(ROOT / "docs" / "calibrate-your-institution.md").workdir
     report = workdir / "results" / "my_university" / "coaching.html"
-    shots = ROOT / "results" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(report.resolve().as_uri())
-            page.wait_for_load_state("load")
-            loaded = page.eval_on_selector_all(
-                "img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
-            assert len(loaded) >= 5 and all(loaded)
-            assert "my_university" in page.title()
-            page.screenshot(path=str(shots / "report_my_university.png"), full_page=True)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(report.resolve().as_uri())
+        page.wait_for_load_state("load")
+        loaded = page.eval_on_selector_all(
+            "img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
+        assert len(loaded) >= 5 and all(loaded)
+        assert "my_university" in page.title()
+        page.screenshot(path=str(SHOTS / "report_my_university.png"), full_page=True)
+    finally:
+        page.close()

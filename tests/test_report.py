@@ -15,7 +15,7 @@ from experiments.sensitivity import analyze_results
 from experiments.storage import load_results
 from interfaces.cli import main
 from simulation.parameters import REGISTRY
-from tests.conftest import ROOT
+from tests.conftest import SHOTS
 
 NASTY = '<script>alert("x")</script> & <b>bold</b>'
 SMALL_BASE = """description = "Small status quo for report tests"
@@ -228,38 +228,30 @@ def test_sensitivity_report_uses_the_tables_plsim_analyze_wrote(experiment, caps
 
 
 @pytest.mark.browser
-def test_reports_open_in_chromium_with_their_figures(comparison, experiment) -> None:
-    from playwright.sync_api import sync_playwright
-
-    shots = ROOT / "results" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+def test_reports_open_in_chromium_with_their_figures(comparison, experiment, chromium) -> None:
     pages = {"report_comparison": comparison.parent / "browser_cmp.html",
              "report_sensitivity": experiment.parent / "browser_sens.html"}
     for folder, path in ((comparison, pages["report_comparison"]),
                          (experiment, pages["report_sensitivity"])):
         assert main(["report", str(folder), "--out", str(path), "--force"]) == 0
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for name, path in pages.items():
-                page.goto(path.resolve().as_uri())
-                page.wait_for_load_state("load")
-                sizes = page.eval_on_selector_all(
-                    "img", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.clientWidth])")
-                assert sizes and all(ok and natural > 0 for ok, natural, _ in sizes), sizes
-                visible = [w for _, _, w in sizes if w > 0]
-                assert visible and max(visible) <= 1100  # figures fit the page
-                assert page.locator("h2").count() >= 6
-                assert page.title().startswith(("Policy comparison", "Sensitivity experiment"))
-                assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-                page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        for name, path in pages.items():
+            page.goto(path.resolve().as_uri())
+            page.wait_for_load_state("load")
+            sizes = page.eval_on_selector_all(
+                "img", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.clientWidth])")
+            assert sizes and all(ok and natural > 0 for ok, natural, _ in sizes), sizes
+            visible = [w for _, _, w in sizes if w > 0]
+            assert visible and max(visible) <= 1100  # figures fit the page
+            assert page.locator("h2").count() >= 6
+            assert page.title().startswith(("Policy comparison", "Sensitivity experiment"))
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    finally:
+        page.close()
     for name in pages:
-        assert (shots / f"{name}.png").stat().st_size > 50_000
+        assert (SHOTS / f"{name}.png").stat().st_size > 50_000
 
 
 def test_folder_written_from_python_gets_the_equivalent_command(comparison) -> None:
