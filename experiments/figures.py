@@ -192,7 +192,7 @@ PAIRED_PANELS: tuple[tuple[str, str, str], ...] = (
     ("achievement_mean", "Achievement effect", "Change vs base (SD)"),
     ("engagement_mean", "Engagement", "Change vs base (0-1 scale)"),
     ("gap_bottom_top", "Gap, top minus bottom prior quartile", "Change vs base (SD)"),
-    ("gap_access", "Gap, full minus partial access", "Change vs base (SD)"),
+    ("gap_access", "Gap, home access minus none", "Change vs base (SD)"),
 )
 
 
@@ -388,7 +388,7 @@ def comparison_figures(result: ComparisonResult, folder: Path) -> list[Path]:
         "timeseries_equity_gaps.png": band_figure(
             ts, [("gap_bottom_top", "Top minus bottom prior-achievement quartile",
                   "Achievement gap (SD)"),
-                 ("gap_access", "Full minus partial access", "Achievement gap (SD)")],
+                 ("gap_access", "Home access minus none", "Achievement gap (SD)")],
             labels, wpt, "Equity gaps (smaller is more equal)", reps),
         "timeseries_teachers.png": band_figure(
             ts, [("teacher_preparedness", "Teachers' preparedness", LIKERT_LABEL),

@@ -213,7 +213,7 @@ def _equity_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
                      _ci(r, "gap_access_change_sd"),
                      _direction(a.get("ci_low"), a.get("ci_high"), smaller_is_better=True)))
     return (paragraph("Two gaps, in SD of achievement: between the top and bottom quartiles of "
-                      "prior achievement, and between students with full and partial access to "
+                      "prior achievement, and between students with and without home access to "
                       "technology. A negative change means the gap narrows; 'narrows' or "
                       "'widens' is said only when the 95% interval excludes zero.")
             + table(["scenario", "top-bottom quartile gap change [95% CI]", "verdict",

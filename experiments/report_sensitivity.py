@@ -30,7 +30,7 @@ __all__ = ["sensitivity_sections"]
 OUTCOME_TEXT: dict[str, str] = {
     "achievement_mean": "mean achievement (SD of the starting cohort)",
     "gap_bottom_top": "top-minus-bottom prior-quartile gap (SD; smaller is more equal)",
-    "gap_access": "full-minus-partial access gap (SD; smaller is more equal)",
+    "gap_access": "gap between students with and without home access (SD; smaller is more equal)",
     "engagement_mean": "mean engagement (0-1)",
     "adoption_mean": "teachers' adoption (share of class time personalized)",
     "teacher_preparedness": "teachers' preparedness (1-4 Likert)",

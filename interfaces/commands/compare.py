@@ -18,7 +18,7 @@ effect SD: mean paired difference in final achievement (SD of the starting cohor
 pctile pts: percentile points a median student would move, 100*(Phi(effect) - 0.5)
 engagement: change in mean engagement (0-1 scale)
 gap Q4-Q1, gap access: change in the top-minus-bottom prior-quartile gap and the
-  full-minus-partial access gap (SD; negative = narrower)
+  gap between students with and without home access (SD; negative = narrower)
 cost/student: annual cost per student over the status quo
 SD per 1,000: effect per 1,000 of extra annual cost per student (n/a at the base's cost)"""
 

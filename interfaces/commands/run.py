@@ -18,7 +18,7 @@ SUMMARY_ROWS: tuple[tuple[str, str, int], ...] = (
     ("achievement_bottom_quartile", "  bottom prior quartile (SD)", 3),
     ("achievement_top_quartile", "  top prior quartile (SD)", 3),
     ("gap_bottom_top", "Gap top - bottom quartile (SD)", 3),
-    ("gap_access", "Gap full - partial access (SD)", 3),
+    ("gap_access", "Gap home access - none (SD)", 3),
     ("engagement_mean", "Engagement (0-1)", 3),
     ("student_competency", "Students' competencies (1-4)", 3),
     ("teacher_preparedness", "Teachers' preparedness (1-4)", 3),

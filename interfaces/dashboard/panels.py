@@ -26,7 +26,7 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...], tuple[float, flo
         ("engagement_behavioural", "effort (behavioural)", SKY)), (0.0, 1.0)),
     ("Equity gaps", "difference in SD", (
         ("gap_bottom_top", "top vs bottom quarter", VERMILION),
-        ("gap_access", "full vs partial access", PURPLE)), None),
+        ("gap_access", "home access vs none", PURPLE)), None),
     ("Preparedness", "survey scale 1-4", (
         ("teacher_preparedness", "teachers", GREEN),
         ("administrator_preparedness", "administrators", BLUE),
