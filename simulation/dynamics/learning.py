@@ -106,8 +106,6 @@ def learn(model: PersonalizedLearningModel) -> None:
     n = s.achievement.shape[0]
     # time actually used when students steer themselves: full at or above the threshold, less below
     autonomy = np.clip(s.self_regulation / lv["self_direction_threshold"], 0.2, 1.0)
-    comm = np.clip((s.competencies[:, 1] - 1.0) / 3.0, 0.0, 1.0)
-    techops = np.clip((s.competencies[:, 5] - 1.0) / 3.0, 0.0, 1.0)
 
     effective = np.zeros(n)
     success = np.zeros(n)
@@ -128,10 +126,12 @@ def learn(model: PersonalizedLearningModel) -> None:
                 model.student_teacher]
             quality = 1.0 + lv["feedback_effect"] / (1.0 + np.square(noise))
         elif activity == "adaptive":
+            techops = np.clip((s.competencies[:, 5] - 1.0) / 3.0, 0.0, 1.0)
             quality = 1.0 + (lv["platform_effect"] * v["resources"]["platform_quality"]
                              * model.deployment * (0.5 + 0.5 * techops))
         elif activity == "collaborative":
-            quality = 1.0 + lv["peer_tutoring_effect"] * comm
+            communication = np.clip((s.competencies[:, 1] - 1.0) / 3.0, 0.0, 1.0)
+            quality = 1.0 + lv["peer_tutoring_effect"] * communication
         elif activity == "self_directed":
             hours = autonomy
         elif activity == "whole_class" and pol.pacing == "self_paced":
