@@ -117,9 +117,7 @@ class Scenario:
 
 def _split(name: str, where: str | None) -> tuple[str, str]:
     if name not in REGISTRY:
-        near = difflib.get_close_matches(name, REGISTRY, n=1, cutoff=0.5)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise ScenarioError(f"{where or 'scenario'}: unknown parameter '{name}'{hint}")
+        raise ScenarioError(f"{where or 'scenario'}: unknown parameter '{name}'{_nearest(name)}")
     section, key = name.split(".", 1)
     return section, key
 
@@ -146,6 +144,12 @@ def _section_models() -> dict[str, type[BaseModel]]:
     return models
 
 
+def _nearest(name: str) -> str:
+    """``"; did you mean 'x'?"`` for the registry name closest to ``name``, or ``""``."""
+    near = difflib.get_close_matches(name, REGISTRY, n=1, cutoff=0.5)
+    return f"; did you mean '{near[0]}'?" if near else ""
+
+
 def _check_unknown(data: Mapping[str, Any], where: str) -> None:
     for section, body in data.items():
         if section in META_KEYS:
@@ -162,22 +166,9 @@ def _check_unknown(data: Mapping[str, Any], where: str) -> None:
                 f"{where}: '{section}' must be a [{section}] table of parameters, got {body!r}"
             )
         for key in body:
-            if f"{section}.{key}" not in REGISTRY:
-                keys = [p.key for p in PARAMETERS if p.section == section]
-                near = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.5)
-                if not near:  # maybe it belongs to another section
-                    near = [
-                        n for n in difflib.get_close_matches(str(key), [p.key for p in PARAMETERS],
-                                                             n=1, cutoff=0.8)
-                    ]
-                    near = [REGISTRY_KEY_TO_NAME.get(near[0], near[0])] if near else []
-                else:
-                    near = [f"{section}.{near[0]}"]
-                hint = f"; did you mean '{near[0]}'?" if near else ""
-                raise ScenarioError(f"{where}: unknown parameter '{section}.{key}'{hint}")
-
-
-REGISTRY_KEY_TO_NAME = {p.key: p.name for p in PARAMETERS}
+            name = f"{section}.{key}"
+            if name not in REGISTRY:
+                raise ScenarioError(f"{where}: unknown parameter '{name}'{_nearest(name)}")
 
 
 def _merge(base: Mapping[str, Mapping[str, Any]], over: Mapping[str, Any]) -> dict:
@@ -372,13 +363,6 @@ def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None 
         warnings=tuple(check_consistency(values, str(path))),
     )
     return scenario.with_overrides(overrides or {}, label=f"{path} (overrides)")
-
-
-def default_scenario() -> Scenario:
-    """The registry defaults as a scenario (the embedded status quo)."""
-    values = _validate(defaults(), "registry defaults")
-    return Scenario(name="registry_defaults", description="Registry defaults",
-                    values=values, warnings=tuple(check_consistency(values, "defaults")))
 
 
 def bundled_names() -> list[str]:

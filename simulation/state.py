@@ -11,9 +11,15 @@ All continuous states have documented ranges (also in ``docs/ODD.md``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
+
+
+def factor_level(latent: np.ndarray) -> np.ndarray:
+    """A latent ISTE factor as a 0-1 level: 0 at "not at all / not prepared", 1 at "great extent /
+    highly prepared" (``clip((latent - 1) / 3, 0, 1)``)."""
+    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
 
 
 @dataclass
@@ -44,10 +50,6 @@ class StudentState:
     fit: np.ndarray  # last week's time-weighted difficulty fit (0-1)
     gain: np.ndarray  # last week's achievement gain
 
-    def nbytes(self) -> int:
-        """Bytes held by the arrays."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
-
 
 @dataclass
 class TeacherState:
@@ -63,10 +65,6 @@ class TeacherState:
     coached: np.ndarray  # bool: receiving coaching this year
     ties: np.ndarray  # (m, k) int32 indices of colleagues
     diagnostic_noise: np.ndarray  # SD of the teacher's read of students (SD units)
-
-    def nbytes(self) -> int:
-        """Bytes held by the arrays."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.costs import annual_costs
+from simulation.state import factor_level
 
 if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
@@ -29,13 +30,10 @@ if TYPE_CHECKING:
 LEADERSHIP_KEYS = ("vision", "culture", "excellence", "systemic")
 
 
-def _norm(latent: np.ndarray) -> np.ndarray:
-    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
-
 
 def read_leadership(model: PersonalizedLearningModel) -> None:
     """Institution-level leadership indices (0-1) from the administrators' factors."""
-    levels = _norm(model.administrator_state.factors).mean(axis=0)
+    levels = factor_level(model.administrator_state.factors).mean(axis=0)
     model.leadership = dict(zip(LEADERSHIP_KEYS, (float(x) for x in levels), strict=True))
     lv = model.values["leadership"]
     floor = lv["culture_deployment_floor"]
@@ -117,7 +115,7 @@ def end_term(model: PersonalizedLearningModel) -> None:
     systemic = model.leadership["systemic"]
     rng = model.streams["evaluation"]
     signals = np.array([
-        1.0 - _norm(t.preparedness).mean(),
+        1.0 - factor_level(t.preparedness).mean(),
         1.0 - t.adoption.mean() / tv["max_adoption"],
         1.0 - s.access.mean(),
     ]) + av["evaluation_noise_sd"] * (1.0 - systemic) * rng.standard_normal(3)

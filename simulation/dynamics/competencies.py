@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulation.state import factor_level
+
 if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
 
-
-def _norm(latent: np.ndarray) -> np.ndarray:
-    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
 
 
 def grow_competencies(model: PersonalizedLearningModel) -> None:
@@ -45,7 +44,7 @@ def grow_competencies(model: PersonalizedLearningModel) -> None:
     adaptive = shares.get("adaptive", zero) * s.access
     feedback = shares.get("feedback", zero)
     personal = 1.0 - shares["whole_class"]
-    prep = _norm(model.teacher_state.preparedness)
+    prep = factor_level(model.teacher_state.preparedness)
     idx = model.student_teacher
     exposure = np.empty_like(theta)
     exposure[:, 0] = collab + 0.5 * plans + 0.5 * prep[idx, 0] * personal

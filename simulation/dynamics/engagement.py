@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
+from simulation.state import factor_level
+
 if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
 
-
-def _norm(latent: np.ndarray) -> np.ndarray:
-    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
 
 
 def drive(model: PersonalizedLearningModel, fit: np.ndarray | None = None,
@@ -43,7 +42,7 @@ def drive(model: PersonalizedLearningModel, fit: np.ndarray | None = None,
     class_mean = np.bincount(s.class_id, weights=s.engagement_affective,
                              minlength=c.size.shape[0]) / c.size
     relatedness = 2.0 * class_mean[s.class_id] - 1.0
-    facilitate = _norm(model.teacher_state.preparedness[:, 0])[model.student_teacher]
+    facilitate = factor_level(model.teacher_state.preparedness[:, 0])[model.student_teacher]
     teacher = 2.0 * facilitate - 1.0
     total = w["competence_weight"] * (2.0 * fit - 1.0) + w["teacher_weight"] * teacher
     if status_quo:

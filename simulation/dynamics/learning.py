@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit, logit
 
+from simulation.state import factor_level
+
 if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
 
@@ -126,11 +128,11 @@ def learn(model: PersonalizedLearningModel) -> None:
                 model.student_teacher]
             quality = 1.0 + lv["feedback_effect"] / (1.0 + np.square(noise))
         elif activity == "adaptive":
-            techops = np.clip((s.competencies[:, 5] - 1.0) / 3.0, 0.0, 1.0)
+            techops = factor_level(s.competencies[:, 5])
             quality = 1.0 + (lv["platform_effect"] * v["resources"]["platform_quality"]
                              * model.deployment * (0.5 + 0.5 * techops))
         elif activity == "collaborative":
-            communication = np.clip((s.competencies[:, 1] - 1.0) / 3.0, 0.0, 1.0)
+            communication = factor_level(s.competencies[:, 1])
             quality = 1.0 + lv["peer_tutoring_effect"] * communication
         elif activity == "self_directed":
             hours = autonomy

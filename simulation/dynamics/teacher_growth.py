@@ -18,18 +18,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
+from simulation.state import factor_level
+
 if TYPE_CHECKING:
     from simulation.model import PersonalizedLearningModel
 
-
-def _norm(latent: np.ndarray) -> np.ndarray:
-    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
 
 
 def diagnostic_noise(model: PersonalizedLearningModel) -> np.ndarray:
     """Each teacher's error SD reading students' levels (design preparedness, analytics, size)."""
     t, v = model.teacher_state, model.values
-    design = _norm(t.preparedness[:, 1])
+    design = factor_level(t.preparedness[:, 1])
     w = v["teachers"]["design_diagnosis_weight"]
     noise = v["teachers"]["diagnostic_noise_sd"] * np.maximum(1.0 + w * (0.6 - design), 0.2)
     if model.policy.analytics:
@@ -44,7 +43,7 @@ def develop_teachers(model: PersonalizedLearningModel) -> None:
     t, v, pol = model.teacher_state, model.values, model.policy
     tv, trv = v["teachers"], v["training"]
     theta = t.preparedness
-    prof = _norm(theta[:, 4])
+    prof = factor_level(theta[:, 4])
     plc = model.plc_weekly > 0
 
     t.know_how += model.coaching_weekly + model.plc_weekly
@@ -71,7 +70,7 @@ def develop_teachers(model: PersonalizedLearningModel) -> None:
     if pol.personalized:
         z = (tv["adoption_bias"]
              + tv["adoption_attitude_weight"] * (t.attitude - 0.5)
-             + tv["adoption_preparedness_weight"] * (_norm(theta).mean(axis=1) - 0.5)
+             + tv["adoption_preparedness_weight"] * (factor_level(theta).mean(axis=1) - 0.5)
              + v["leadership"]["vision_weight"] * (2.0 * model.leadership["vision"] - 1.0)
              + trv["coaching_adoption_boost"] * (t.coached & (model.coaching_weekly > 0))
              - tv["adoption_stress_weight"] * t.stress)
