@@ -64,9 +64,11 @@ bench: venv ## run the benchmarks
 	@echo "==> bench: python -m benchmarks"
 	$(BIN)/python -m benchmarks
 
-lint: venv ## lint with ruff
+lint: venv ## lint with ruff and type-check simulation/ and experiments/ with mypy
 	@echo "==> lint: ruff check ."
 	$(BIN)/ruff check .
+	@echo "==> lint: mypy (simulation/, experiments/)"
+	$(BIN)/mypy
 
 docs: venv ## generate the parameter documentation
 	@echo "==> docs: python -m simulation.parameters_doc"

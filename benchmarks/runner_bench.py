@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from experiments.runner import plan_experiment, run_experiment
-from experiments.seeding import run_seed
-from experiments.spec import load_spec
+from experiments.design.spec import load_spec
+from experiments.running.runner import plan_experiment, run_experiment
+from experiments.running.seeding import run_seed
 from simulation import api
 
 SPEC = "policy_sobol"

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibrate import MEAN_TOLERANCE, SD_TOLERANCE, calibrate
-from experiments.survey_file import SurveyFileError, read_survey
+from experiments.calibration.calibrate import MEAN_TOLERANCE, SD_TOLERANCE, calibrate
+from experiments.calibration.survey_file import SurveyFileError, read_survey
 from interfaces.cli import main
 from simulation import api
 from simulation.costs import annual_costs, staffing

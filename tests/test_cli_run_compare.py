@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.published_survey import published_survey
+from experiments.reporting.published_survey import published_survey
 from interfaces.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments.comparison import (
+from experiments.comparison.paired import (
     ComparisonResult,
     compare,
     paired_interval,
     percentile_points,
     replicate_seed,
 )
-from experiments.comparison_folder import write_comparison_folder
+from experiments.storage.comparison_folder import write_comparison_folder
 from simulation import api
 from simulation.costs import annual_costs
 from simulation.errors import UserError

@@ -115,7 +115,7 @@ def _drop_option(argv: list[str], name: str) -> list[str]:
 
 def small_spec(spec: str, workdir: Path) -> str:
     """A copy of an experiment spec with the smallest design of its method."""
-    from experiments.spec import SPECS_DIR
+    from experiments.design.spec import SPECS_DIR
 
     source = Path(spec) if Path(spec).exists() else ROOT / spec
     if not source.exists():

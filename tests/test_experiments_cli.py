@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.runner import run_experiment
+from experiments.running.runner import run_experiment
 from interfaces.cli import main as plsim
 
 SWEEP = """

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from numpy.random import SeedSequence
 
-from experiments.design import build_design
-from experiments.seeding import derived_seed, run_seed
-from experiments.spec import load_spec
+from experiments.design.points import build_design
+from experiments.design.spec import load_spec
+from experiments.running.seeding import derived_seed, run_seed
 
 FACTORS = """
 [[factors]]

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.interop import tidy, to_ema
-from experiments.runner import run_experiment
-from experiments.sensitivity import analyze_results
-from experiments.sensitivity_figures import write_figures
-from experiments.storage import IncompleteResultsError, Results
+from experiments.analysis.interop import tidy, to_ema
+from experiments.analysis.sensitivity import analyze_results
+from experiments.reporting.sensitivity_figures import write_figures
+from experiments.running.runner import run_experiment
+from experiments.storage.experiment_store import IncompleteResultsError, Results
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -14,11 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments import tasks as task_module
-from experiments.executors import DaskExecutor, ExecutorError, InProcessExecutor
-from experiments.runner import plan_experiment, run_experiment
-from experiments.spec import SPECS_DIR, SpecError, load_spec
-from experiments.storage import IncompleteResultsError, Results, ResultsStore, load_results
+from experiments.design.spec import SPECS_DIR, SpecError, load_spec
+from experiments.running import tasks as task_module
+from experiments.running.executors import DaskExecutor, ExecutorError, InProcessExecutor
+from experiments.running.runner import plan_experiment, run_experiment
+from experiments.storage.experiment_store import (
+    IncompleteResultsError,
+    Results,
+    ResultsStore,
+    load_results,
+)
 from interfaces.cli import main as plsim
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.executors import InProcessExecutor
-from experiments.runner import _manifest, plan_experiment
-from experiments.sensitivity import analyze_results, noise_decomposition
-from experiments.spec import load_spec
-from experiments.storage import IncompleteResultsError, Results
+from experiments.analysis.sensitivity import analyze_results, noise_decomposition
+from experiments.design.spec import load_spec
+from experiments.running.executors import InProcessExecutor
+from experiments.running.runner import _manifest, plan_experiment
+from experiments.storage.experiment_store import IncompleteResultsError, Results
 from simulation.errors import UserError
 
 WEIGHTS = np.array([4.0, 2.0, 0.0])
@@ -174,7 +174,7 @@ def test_second_order_indices_of_an_additive_function_are_near_zero(tmp_path: Pa
 
 
 def test_efast_and_morris_figures(tmp_path: Path) -> None:
-    from experiments.sensitivity_figures import write_figures
+    from experiments.reporting.sensitivity_figures import write_figures
 
     for design, expected in (('method = "efast"\nn = 65', "efast_achievement_mean.png"),
                              ('method = "morris"\nn = 6', "morris_achievement_mean.png")):

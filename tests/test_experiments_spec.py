@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.spec import SPECS_DIR, SpecError, load_spec
+from experiments.design.spec import SPECS_DIR, SpecError, load_spec
 from simulation.errors import UserError
 
 MINIMAL = """
@@ -139,7 +139,7 @@ def test_combinations_invalid_at_mid_values_are_reported(tmp_path: Path) -> None
 def test_the_spec_in_the_researchers_guide_is_valid_and_runs(tmp_path: Path) -> None:
     import re
 
-    from experiments.runner import run_experiment
+    from experiments.running.runner import run_experiment
 
     guide = (Path(__file__).resolve().parent.parent / "docs" / "researchers.md").read_text()
     section = guide.split("## Experiments and sensitivity analysis", 1)[1]

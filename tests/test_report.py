@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from experiments.report_caveats import ODD_PATH, odd_limitations
-from experiments.report_html import display_width, esc, interval
-from experiments.sensitivity import analyze_results
-from experiments.storage import load_results
+from experiments.analysis.sensitivity import analyze_results
+from experiments.reporting.caveats import ODD_PATH, odd_limitations
+from experiments.reporting.html import display_width, esc, interval
+from experiments.storage.experiment_store import load_results
 from interfaces.cli import main
 from simulation.parameters import REGISTRY
 from tests.conftest import SHOTS
@@ -163,7 +163,7 @@ def test_limitations_come_from_the_odd_section() -> None:
 
 
 def report_limitations() -> str:
-    from experiments.report_caveats import limitations_html
+    from experiments.reporting.caveats import limitations_html
 
     return limitations_html()
 
@@ -255,7 +255,7 @@ def test_reports_open_in_chromium_with_their_figures(comparison, experiment, chr
 
 
 def test_folder_written_from_python_gets_the_equivalent_command(comparison) -> None:
-    from experiments.report_repro import reproducibility_html
+    from experiments.reporting.reproducibility import reproducibility_html
 
     manifest = json.loads((comparison / "manifest.json").read_text())
     manifest["environment"]["command"] = "-c"
@@ -269,7 +269,7 @@ def test_folder_written_from_python_gets_the_equivalent_command(comparison) -> N
 def test_rank_certainty_compares_each_interval_with_the_next_and_with_zero() -> None:
     import pandas as pd
 
-    from experiments.report_sensitivity import ranking_rows
+    from experiments.reporting.sensitivity_sections import ranking_rows
 
     ranked = pd.DataFrame({
         "factor": ["a", "b", "c", "d"], "role": "policy",

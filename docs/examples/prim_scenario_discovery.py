@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.interop import to_ema
-from experiments.runner import run_experiment
-from experiments.storage import Results, load_results
+from experiments.analysis.interop import to_ema
+from experiments.running.runner import run_experiment
+from experiments.storage.experiment_store import Results, load_results
 
 
 def load_or_run(folder: str | None) -> Results:

@@ -6,9 +6,14 @@ import argparse
 import math
 from pathlib import Path
 
-from experiments.sensitivity import MIN_RESAMPLES, SensitivityReport, analyze_results, write_tables
-from experiments.sensitivity_figures import write_figures
-from experiments.storage import load_results
+from experiments.analysis.sensitivity import (
+    MIN_RESAMPLES,
+    SensitivityReport,
+    analyze_results,
+    write_tables,
+)
+from experiments.reporting.sensitivity_figures import write_figures
+from experiments.storage.experiment_store import load_results
 
 
 def register(sub: argparse._SubParsersAction) -> None:

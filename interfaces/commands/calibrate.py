@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from simulation.survey import interpret
 
 if TYPE_CHECKING:
-    from experiments.calibrate import Calibration
+    from experiments.calibration.calibrate import Calibration
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Read the survey, calibrate, check, write the scenario and print the comparison."""
-    from experiments.calibrate import calibrate, check_out, write_scenario
+    from experiments.calibration.calibrate import calibrate, check_out, write_scenario
 
     check_out(args.out, args.force)
     name = args.name or args.out.stem.replace("_", " ")

@@ -50,9 +50,12 @@ def handle(args: argparse.Namespace) -> int:
     """Load the scenarios, run the comparison, write the folder and print the result."""
     from tqdm import tqdm
 
-    from experiments.comparison import compare
-    from experiments.comparison_folder import default_comparison_folder, write_comparison_folder
-    from experiments.results import check_folder
+    from experiments.comparison.paired import compare
+    from experiments.storage.comparison_folder import (
+        default_comparison_folder,
+        write_comparison_folder,
+    )
+    from experiments.storage.run_folder import check_folder
     from simulation import api
     from simulation.scenario import load_scenario
 

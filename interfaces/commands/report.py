@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Build the report and print where it is."""
-    from experiments.report import write_report
+    from experiments.reporting.report import write_report
 
     path = write_report(args.folder, args.out, force=args.force)
     print(f"Report: {path} (self-contained; open it in any browser)")

@@ -45,7 +45,7 @@ def handle(args: argparse.Namespace) -> int:
     """Run, write the folder, print the summary and the week-0 survey against the paper."""
     from tqdm import tqdm
 
-    from experiments.results import check_folder, default_run_folder, write_run_folder
+    from experiments.storage.run_folder import check_folder, default_run_folder, write_run_folder
     from simulation import api
     from simulation.scenario import load_scenario
 
@@ -69,7 +69,7 @@ def handle(args: argparse.Namespace) -> int:
 
 def print_summary(result: RunResult, folder: Path) -> None:
     """Final metrics, costs, warnings and the week-0 survey next to the published values."""
-    from experiments.published_survey import against_published
+    from experiments.reporting.published_survey import against_published
     from simulation import api
     from simulation.costs import annual_costs
 

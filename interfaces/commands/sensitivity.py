@@ -9,8 +9,8 @@ import argparse
 import sys
 import time
 
-from experiments.runner import run_experiment
-from experiments.spec import SENSITIVITY_METHODS, load_spec
+from experiments.design.spec import SENSITIVITY_METHODS, load_spec
+from experiments.running.runner import run_experiment
 from simulation.errors import UserError
 
 

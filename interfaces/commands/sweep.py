@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from experiments.spec import SWEEP_METHODS
+from experiments.design.spec import SWEEP_METHODS
 from interfaces.commands.sensitivity import add_run_arguments, handle
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from experiments.comparison import ComparisonResult, compare
+from experiments.comparison.paired import ComparisonResult, compare
 from interfaces.dashboard.levers import BY_NAME
 from simulation import api
 from simulation.errors import UserError
@@ -25,7 +25,7 @@ class CompareOutcome:
     Attributes
     ----------
     row
-        The comparison row of the alternative (see :func:`experiments.comparison.compare`).
+        The comparison row of the alternative (see :func:`experiments.comparison.paired.compare`).
     differing
         ``(label, baseline value, your value)`` of every setting that differs, as text.
     seconds
@@ -96,5 +96,5 @@ class CompareState:
     requests: int = 0
 
     def progress(self, done: int, total: int) -> None:
-        """Progress callback for :func:`experiments.comparison.compare`."""
+        """Progress callback for :func:`experiments.comparison.paired.compare`."""
         self.done, self.total = done, total

@@ -82,7 +82,7 @@ def scenario_tables() -> Iterator[tuple[str, pd.DataFrame]]:
 
 def experiment_tables() -> Iterator[tuple[str, pd.DataFrame]]:
     """Every run of the bundled tiny experiment, in this process."""
-    from experiments.runner import run_experiment
+    from experiments.running.runner import run_experiment
 
     spec = Path(__file__).resolve().parents[2] / "experiments" / "specs" / "ci_small.toml"
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +100,7 @@ def experiment_tables() -> Iterator[tuple[str, pd.DataFrame]]:
 
 def comparison_tables() -> Iterator[tuple[str, pd.DataFrame]]:
     """A two-replicate comparison of three scenarios, in this process."""
-    from experiments.comparison import compare
+    from experiments.comparison.paired import compare
 
     result = compare(COMPARED[0], list(COMPARED[1:]), replicates=2, seed=7, workers=1)
     rows = pd.DataFrame([{k: json.dumps(v, sort_keys=True, default=str) for k, v in r.items()}

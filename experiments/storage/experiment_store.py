@@ -30,8 +30,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.provenance import write_json
-from experiments.tasks import RunRecord
+from experiments.running.tasks import RunRecord
+from experiments.storage.provenance import write_json
 from simulation.errors import UserError
 
 __all__ = ["IncompleteResultsError", "Results", "ResultsStore", "load_results"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from experiments.report_html import esc, table
+from experiments.reporting.html import esc, table
 from simulation.scenario import BUNDLED_DIR
 
 __all__ = ["reproducibility_html"]

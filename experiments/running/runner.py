@@ -2,11 +2,11 @@
 
 Example (in a notebook)
 -----------------------
->>> from experiments import runner
+>>> from experiments.running import runner
 >>> results = runner.run_experiment("ci_small", out="results/ci_small", serial=True)
 >>> results.summary()
 {'planned': 80, 'ok': 80, 'failed': 0, 'missing': 0}
->>> from experiments.interop import tidy
+>>> from experiments.analysis.interop import tidy
 >>> tidy(results).head()
 
 The design is rebuilt from the spec and the root seed on every call; runs already recorded in the
@@ -27,13 +27,13 @@ from typing import Any, TextIO
 import pandas as pd
 from tqdm import tqdm
 
-from experiments.design import Design, build_design
-from experiments.executors import Executor, make_executor
-from experiments.provenance import environment, prepare_folder
-from experiments.seeding import derived_seed, new_root_seed
-from experiments.spec import ExperimentSpec, SpecError, load_spec
-from experiments.storage import FORMAT, Results, ResultsStore, load_results
-from experiments.tasks import RunContext, RunRecord, RunTask
+from experiments.design.points import Design, build_design
+from experiments.design.spec import ExperimentSpec, SpecError, load_spec
+from experiments.running.executors import Executor, make_executor
+from experiments.running.seeding import derived_seed, new_root_seed
+from experiments.running.tasks import RunContext, RunRecord, RunTask
+from experiments.storage.experiment_store import FORMAT, Results, ResultsStore, load_results
+from experiments.storage.provenance import environment, prepare_folder
 from simulation.scenario import ScenarioError
 
 __all__ = ["ExperimentPlan", "load_results", "plan_experiment", "run_experiment"]

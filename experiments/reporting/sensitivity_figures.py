@@ -19,8 +19,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from experiments.sensitivity import SensitivityReport
-from experiments.storage import Results
+from experiments.analysis.sensitivity import SensitivityReport
+from experiments.storage.experiment_store import Results
 
 __all__ = ["convergence_figure", "distributions_figure", "morris_figure", "sobol_figure",
            "sobol_overview_figure", "write_figures"]

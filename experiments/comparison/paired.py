@@ -13,7 +13,7 @@ would move: ``100 * (Phi(d) - 0.5)``. Costs are annual per student, incremental 
 
 Example
 -------
->>> from experiments.comparison import compare
+>>> from experiments.comparison.paired import compare
 >>> result = compare("baseline_guangdong_2024", ["coaching_only"], replicates=10)
 >>> result.table()
 """
@@ -286,7 +286,7 @@ def _run_all(arms: list[Scenario], replicates: int, weeks: int, seed: int, worke
                 progress(done, total)
         return out
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["simulation.api", "experiments.comparison"])
+    context.set_forkserver_preload(["simulation.api", "experiments.comparison.paired"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(run_replicate, arms[arm], weeks, seed, r): (arm, r)
                    for arm, r in tasks}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-PUBLISHED_CSV = Path(__file__).resolve().parent.parent / "simulation" / "data" / \
+PUBLISHED_CSV = Path(__file__).resolve().parents[2] / "simulation" / "data" / \
     "ding2024_survey_tables.csv"
 KEYS = ["group", "factor_id"]
 

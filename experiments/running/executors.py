@@ -1,10 +1,10 @@
 """Where runs execute: in this process, in a pool of local processes, or on a Dask cluster.
 
-Every executor takes the shared :class:`~experiments.tasks.RunContext` and a list of
-:class:`~experiments.tasks.RunTask` and yields :class:`~experiments.tasks.RunRecord` objects as
-runs finish (in any order). Results do not depend on the executor: each run's seed comes from its
-place in the design (:mod:`experiments.seeding`). Only a bounded number of chunks is in flight, so
-an interrupted experiment loses at most those.
+Every executor takes the shared :class:`~experiments.running.tasks.RunContext` and a list of
+:class:`~experiments.running.tasks.RunTask` and yields :class:`~experiments.running.tasks.RunRecord`
+objects as runs finish (in any order). Results do not depend on the executor: each run's seed
+comes from its place in the design (:mod:`experiments.running.seeding`). Only a bounded number of
+chunks is in flight, so an interrupted experiment loses at most those.
 
 Local worker processes are forked when this process runs a single thread (fast: the model is
 already imported), otherwise started by a fork server (``spawn`` where neither exists). Processes
@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from experiments.tasks import RunContext, RunRecord, RunTask, execute_chunk
+from experiments.running.tasks import RunContext, RunRecord, RunTask, execute_chunk
 from simulation.errors import UserError
 
 __all__ = ["DaskExecutor", "Executor", "ExecutorError", "InProcessExecutor", "ProcessExecutor",
@@ -158,7 +158,7 @@ class ProcessExecutor(Executor):
         self.start_method = _start_method()
         mp_context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
-            mp_context.set_forkserver_preload(["experiments.tasks"])
+            mp_context.set_forkserver_preload(["experiments.running.tasks"])
         pending: set[Future[list[RunRecord]]] = set()
         with _environment(WORKER_ENV):
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp_context,

@@ -11,7 +11,7 @@ and can be attached to a paper or sent by e-mail.
 
 Example
 -------
->>> from experiments.report import write_report
+>>> from experiments.reporting.report import write_report
 >>> write_report("results/demo/compare")          # -> results/demo/compare/report.html
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from experiments.report_html import page
+from experiments.reporting.html import page
 from simulation.errors import UserError
 
 __all__ = ["build_report", "folder_kind", "write_report"]
@@ -59,11 +59,11 @@ def build_report(folder: str | Path) -> str:
     """The HTML text of the report of a comparison or experiment folder."""
     folder = Path(folder)
     if folder_kind(folder) == "comparison":
-        from experiments.report_comparison import comparison_sections
+        from experiments.reporting.comparison_sections import comparison_sections
 
         title, subtitle, sections = comparison_sections(folder)
     else:
-        from experiments.report_sensitivity import sensitivity_sections
+        from experiments.reporting.sensitivity_sections import sensitivity_sections
 
         title, subtitle, sections = sensitivity_sections(folder)
     return page(title, [*subtitle, f"Results folder: {folder.resolve().name}"], sections)

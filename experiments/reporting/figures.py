@@ -19,10 +19,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from experiments.published_survey import published_survey
+from experiments.reporting.published_survey import published_survey
 
 if TYPE_CHECKING:
-    from experiments.comparison import ComparisonResult
+    from experiments.comparison.paired import ComparisonResult
     from simulation.api import RunResult
 
 DPI = 150

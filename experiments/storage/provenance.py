@@ -14,7 +14,7 @@ from typing import Any
 
 PACKAGES = ("plsim", "mesa", "numpy", "pandas", "scipy", "SALib", "pydantic", "pyarrow",
             "matplotlib", "dask", "distributed", "solara")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def code_version() -> dict[str, Any]:

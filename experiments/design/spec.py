@@ -54,7 +54,7 @@ from simulation.observation import METRICS
 from simulation.parameters import REGISTRY, Parameter
 from simulation.scenario import Scenario, ScenarioError, load_scenario, read_toml, resolve_path
 
-SPECS_DIR = Path(__file__).resolve().parent / "specs"
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 OUTCOME_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in ("week", "term"))
 DEFAULT_SCALARS: tuple[str, ...] = (
     "achievement_mean", "gap_bottom_top", "engagement_mean", "adoption_mean",

@@ -3,7 +3,7 @@
 Reads ``manifest.json``, ``design.parquet`` and the runs, and the tables and figures ``plsim
 analyze`` wrote into ``DIR/analysis`` (``<method>_indices.csv``, ``noise.csv``,
 ``sobol_convergence.csv``, ``*.png``). When the folder has not been analysed yet, the same analysis
-(:func:`experiments.sensitivity.analyze_results`, default settings) is computed in memory and its
+(:func:`~experiments.analysis.sensitivity.analyze_results`, defaults) is computed in memory and its
 figures are drawn into a temporary folder: the results folder itself is never modified.
 """
 
@@ -18,11 +18,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.report_caveats import evidence_table, limitations_html
-from experiments.report_html import Section, bullets, esc, figure, fmt, interval, paragraph, table
-from experiments.report_repro import reproducibility_html
-from experiments.sensitivity import SensitivityReport, analyze_results
-from experiments.storage import Results, load_results
+from experiments.analysis.sensitivity import SensitivityReport, analyze_results
+from experiments.reporting.caveats import evidence_table, limitations_html
+from experiments.reporting.html import (
+    Section,
+    bullets,
+    esc,
+    figure,
+    fmt,
+    interval,
+    paragraph,
+    table,
+)
+from experiments.reporting.reproducibility import reproducibility_html
+from experiments.storage.experiment_store import Results, load_results
 from simulation.parameters import REGISTRY
 
 __all__ = ["sensitivity_sections"]
@@ -71,7 +80,7 @@ def load_analysis(results: Results, folder: Path) -> tuple[SensitivityReport, di
                   "resamples, 95% intervals); run plsim analyze to keep the tables")
     pngs = {p.name: p.read_bytes() for p in sorted(written.glob("*.png"))}
     if not pngs:
-        from experiments.sensitivity_figures import write_figures
+        from experiments.reporting.sensitivity_figures import write_figures
 
         with tempfile.TemporaryDirectory(prefix="plsim-report-") as tmp:
             pngs = {p.name: p.read_bytes() for p in write_figures(report, results, Path(tmp))}

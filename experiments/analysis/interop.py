@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from experiments.storage import Results
+from experiments.storage.experiment_store import Results
 
 __all__ = ["tidy", "to_ema"]
 

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from experiments.seeding import derived_seed
-from experiments.storage import Results
+from experiments.running.seeding import derived_seed
+from experiments.storage.experiment_store import Results
 
 __all__ = ["SensitivityReport", "analyze_results", "noise_decomposition", "write_tables"]
 
@@ -144,7 +144,7 @@ def analyze_results(results: Results, outcomes: list[str] | None = None,
     Parameters
     ----------
     results
-        Loaded results (:func:`experiments.storage.load_results`); must be complete.
+        Loaded results (:func:`~experiments.storage.experiment_store.load_results`), complete.
     outcomes
         Scalar outputs to analyse (default: all).
     resamples
@@ -158,7 +158,7 @@ def analyze_results(results: Results, outcomes: list[str] | None = None,
 
     Raises
     ------
-    experiments.storage.IncompleteResultsError
+    experiments.storage.experiment_store.IncompleteResultsError
         When runs are missing or failed (the message says which and how to finish them).
     """
     from simulation.errors import UserError

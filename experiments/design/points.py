@@ -1,10 +1,10 @@
 """Experimental designs: the points (factor combinations) an experiment runs.
 
-Every design is first a matrix of unit samples ``u`` in [0, 1] (one column per factor), then mapped
-to factor values with :meth:`experiments.spec.Factor.from_unit` (floats scale linearly, integers
-and categories take equal-width slices of [0, 1]; see that method). SALib receives the unit matrix
-and unit bounds, which leaves Sobol, Morris and eFAST indices unchanged (Morris elementary effects
-are then per unit step of the normalized factor).
+Every design is first a matrix of unit samples ``u`` in [0, 1] (one column per factor), then
+mapped to factor values with :meth:`~experiments.design.spec.Factor.from_unit` (floats scale
+linearly, integers and categories take equal-width slices of [0, 1]; see that method). SALib
+receives the unit matrix and unit bounds, which leaves Sobol, Morris and eFAST indices unchanged
+(Morris elementary effects are then per unit step of the normalized factor).
 
 - ``grid``: every combination of the factors' levels (categorical: all choices or the spec's
   subset; numeric: the spec's ``levels`` or ``design.n`` evenly spaced values from low to high).
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import ExperimentSpec, Factor
+from experiments.design.spec import ExperimentSpec, Factor
 
 __all__ = ["Design", "build_design", "salib_problem"]
 
@@ -80,7 +80,7 @@ def salib_problem(factors: tuple[Factor, ...], grouped: bool = False) -> dict[st
 
 
 def build_design(spec: ExperimentSpec, seed: int) -> Design:
-    """Sample the spec's design with ``seed`` (an integer; see :mod:`experiments.seeding`)."""
+    """Sample the spec's design with ``seed`` (an integer: :mod:`~experiments.running.seeding`)."""
     factors = spec.factors
     d = spec.raw.design
     grouped = d.method == "morris" and len({f.group for f in factors}) < len(factors)

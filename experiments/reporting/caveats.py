@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from experiments.report_html import Raw, esc, markdown_blocks, table
+from experiments.reporting.html import Raw, esc, markdown_blocks, table
 from simulation.parameters import REGISTRY
 
 __all__ = ["ODD_PATH", "evidence_table", "odd_limitations"]
 
-ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 EVIDENCE_ORDER = {"assumption": 0, "weak": 1, "moderate": 2, "strong": 3}
 EVIDENCE_MEANING = {
     "strong": "meta-analyses or several consistent studies",

@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.comparison import ComparisonResult
-from experiments.figures import comparison_figures
-from experiments.provenance import environment, prepare_folder, write_json
-from experiments.published_survey import with_published
-from experiments.results import RESULTS_ROOT, check_folder, scenario_record
+from experiments.comparison.paired import ComparisonResult
+from experiments.reporting.figures import comparison_figures
+from experiments.reporting.published_survey import with_published
+from experiments.storage.provenance import environment, prepare_folder, write_json
+from experiments.storage.run_folder import RESULTS_ROOT, check_folder, scenario_record
 
 #: Longest folder name built from scenario names before it is shortened.
 MAX_NAME = 100

@@ -1,6 +1,6 @@
 """Calibrating a baseline scenario to an institution's own survey results.
 
-The survey aggregates (:mod:`experiments.survey_file`) become the week-0 targets
+The survey aggregates (:mod:`experiments.calibration.survey_file`) become the week-0 targets
 ``<group>.<factor>_mean`` and ``<group>.<factor>_sd`` of a scenario that extends
 ``baseline_guangdong_2024``; optional institution sizes set ``institution.n_students``,
 ``resources.class_size`` (from the number of teachers) and ``institution.n_administrators``.
@@ -13,7 +13,7 @@ Only aggregates reach the scenario: means, SDs and respondent counts, never an a
 
 Example
 -------
->>> from experiments.calibrate import calibrate, write_scenario
+>>> from experiments.calibration.calibrate import calibrate, write_scenario
 >>> result = calibrate("docs/templates/survey_summary_template.csv", institution="Our college")
 >>> write_scenario(result, "scenarios/our_college.toml")
 """
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from experiments.survey_file import SurveyData, read_survey
+from experiments.calibration.survey_file import SurveyData, read_survey
 from simulation import api
 from simulation.calibration import CalibrationError, location_spread
 from simulation.costs import staffing

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.seeding import run_seed
+from experiments.running.seeding import run_seed
 from simulation import api
 from simulation.scenario import Scenario
 

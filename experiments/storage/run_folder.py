@@ -17,9 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from experiments.figures import run_figures
-from experiments.provenance import environment, prepare_folder, write_json
-from experiments.published_survey import with_published
+from experiments.reporting.figures import run_figures
+from experiments.reporting.published_survey import with_published
+from experiments.storage.provenance import environment, prepare_folder, write_json
 from simulation.api import RunResult, weeks_per_year
 from simulation.costs import annual_costs
 from simulation.errors import UserError
@@ -44,7 +44,8 @@ def default_run_folder(scenario_name: str, seed: int) -> Path:
 def check_folder(path: Path, force: bool) -> None:
     """Refuse, before any work, a folder that exists and is not empty unless ``force``.
 
-    Nothing is created or removed here; :func:`experiments.provenance.prepare_folder` empties and
+    Nothing is created or removed here;
+    :func:`experiments.storage.provenance.prepare_folder` empties and
     creates the folder once the results are ready to be written.
 
     Raises

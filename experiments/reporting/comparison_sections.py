@@ -14,9 +14,18 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.report_caveats import evidence_table, limitations_html
-from experiments.report_html import Section, bullets, esc, figure, fmt, interval, paragraph, table
-from experiments.report_repro import reproducibility_html
+from experiments.reporting.caveats import evidence_table, limitations_html
+from experiments.reporting.html import (
+    Section,
+    bullets,
+    esc,
+    figure,
+    fmt,
+    interval,
+    paragraph,
+    table,
+)
+from experiments.reporting.reproducibility import reproducibility_html
 from simulation.errors import UserError
 from simulation.parameters import GROUP_FACTORS, REGISTRY
 

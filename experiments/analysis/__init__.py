@@ -1,0 +1,1 @@
+"""Analysis of finished experiments: sensitivity indices and exports for other tools."""

@@ -1,0 +1,1 @@
+"""Calibrating a baseline scenario to an institution's own survey results."""

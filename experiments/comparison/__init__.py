@@ -1,0 +1,1 @@
+"""Paired comparisons of scenarios with common random numbers."""

@@ -1,0 +1,1 @@
+"""Experiment specs (TOML) and the designs (points) they describe."""

@@ -1,0 +1,1 @@
+"""Results folders: manifests and provenance, experiment stores, run and comparison folders."""
