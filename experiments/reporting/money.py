@@ -21,7 +21,7 @@ def currency_symbol(symbol: str | None = None) -> str:
 
 
 def money(value: float | None, symbol: str | None = None, digits: int = 0) -> str:
-    """``value`` as an amount with thousands separators (``$1,250``, ``-$40``; ``n/a`` if absent)."""
+    """``value`` with thousands separators (``$1,250``, ``-$40``; ``n/a`` if absent)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     sign = "-" if value < 0 else ""
