@@ -14,18 +14,10 @@ ACTIVITIES: tuple[str, ...] = (
 PERSONALIZED: tuple[str, ...] = ACTIVITIES[1:]
 
 
-def _week0_state(name: str, section: str, key: str, role: str) -> bool:
-    if section in ("institution", "students") or role == "structure":
-        return True
-    if section in ("teachers", "administrators") and key.endswith(("_mean", "_sd", "_correlation")):
-        return True  # survey targets and the spread of the week-0 population
-    return name in ("teachers.initial_adoption", "teachers.colleague_ties", "training.coverage",
-                    "resources.class_size")
-
-
 WEEK0_STATE: frozenset[str] = frozenset(
-    p.name for p in PARAMETERS if _week0_state(p.name, p.section, p.key, p.role))
-"""Parameters that set who is in the institution or its week-0 state: fixed once a run starts."""
+    p.name for p in PARAMETERS if p.takes_effect == "reset")
+"""Parameters that set who is in the institution or its week-0 state (``takes_effect =
+"reset"`` in the registry): fixed once a run starts."""
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,13 @@ import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
+from typing import Any
 
 from simulation.errors import UserError
-from simulation.parameters import PARAMETERS, REGISTRY, SECTIONS, Parameter, defaults
+from simulation.parameters import REGISTRY, SECTIONS, defaults
+from simulation.params import Params, coerce_value
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "question", "extends", "name")
@@ -65,6 +64,11 @@ class Scenario:
     source: str | None = None
     chain: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def params(self) -> Params:
+        """The typed, frozen parameters the model reads (``scenario.params.learning...``)."""
+        return Params.from_values(self.values)
 
     def get(self, name: str) -> Any:
         """Value of a dotted parameter name, e.g. ``scenario.get("pacing.mode")``."""
@@ -122,28 +126,6 @@ def _split(name: str, where: str | None) -> tuple[str, str]:
     return section, key
 
 
-def _field_type(p: Parameter) -> tuple[Any, Any]:
-    if p.kind == "bool":
-        return StrictBool, Field(default=p.default)
-    if p.kind == "choice":
-        return Literal[p.choices], Field(default=p.default)  # type: ignore[valid-type]
-    typ = int if p.kind == "int" else float
-    return typ, Field(default=p.default, ge=p.low, le=p.high)
-
-
-@cache
-def _section_models() -> dict[str, type[BaseModel]]:
-    models: dict[str, type[BaseModel]] = {}
-    for section in SECTIONS:
-        fields = {p.key: _field_type(p) for p in PARAMETERS if p.section == section}
-        models[section] = create_model(  # type: ignore[call-overload]
-            f"Section_{section}",
-            __config__=ConfigDict(extra="forbid", strict=False),
-            **fields,
-        )
-    return models
-
-
 def _nearest(name: str) -> str:
     """``"; did you mean 'x'?"`` for the registry name closest to ``name``, or ``""``."""
     near = difflib.get_close_matches(name, REGISTRY, n=1, cutoff=0.5)
@@ -181,23 +163,33 @@ def _merge(base: Mapping[str, Mapping[str, Any]], over: Mapping[str, Any]) -> di
 
 
 def _validate(values: Mapping[str, Mapping[str, Any]], where: str) -> dict[str, dict[str, Any]]:
-    models = _section_models()
-    out: dict[str, dict[str, Any]] = {}
-    for section in SECTIONS:
-        body = values.get(section, {})
+    """Every registry parameter checked and typed (``simulation.params.coerce_value``)."""
+    out: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
+    for p in REGISTRY.values():
+        body = values.get(p.section, {})
+        value = body.get(p.key, p.default)
         try:
-            out[section] = models[section](**body).model_dump()
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            key = str(err["loc"][0]) if err["loc"] else "?"
-            name = f"{section}.{key}"
-            p = REGISTRY.get(name)
-            allowed = p.allowed() if p else "a known parameter"
+            out.setdefault(p.section, {})[p.key] = coerce_value(p, value)
+        except ValueError as exc:
             raise ScenarioError(
-                f"{where}: [{section}] {key} = {body.get(key)!r} is not allowed: "
-                f"'{name}' must be {allowed}"
+                f"{where}: [{p.section}] {p.key} = {_toml_repr(value)} is not allowed ({exc}): "
+                f"'{p.name}' must be {p.allowed()}"
             ) from None
+    for section, body in values.items():
+        unknown = [k for k in body if f"{section}.{k}" not in REGISTRY]
+        if unknown:
+            name = f"{section}.{unknown[0]}"
+            raise ScenarioError(f"{where}: unknown parameter '{name}'{_nearest(name)}")
     return out
+
+
+def _toml_repr(value: Any) -> str:
+    """A value as TOML writes it (``true``, ``"0.7"``, ``3``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    return repr(value)
 
 
 def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> list[str]:
@@ -328,11 +320,20 @@ def _load_raw(path: Path, seen: tuple[str, ...]) -> tuple[dict, tuple[str, ...]]
         raise ScenarioError(f"{where}: 'extends = \"{parent}\"' makes a cycle")
     parent_data, chain = _load_raw(parent_path, (*seen, key))
     merged = _merge({s: parent_data.get(s, {}) for s in SECTIONS}, data)
-    for meta in ("description", "question"):
-        merged.setdefault(meta, data.get(meta, parent_data.get(meta, "")))
-        if meta in data:
-            merged[meta] = data[meta]
+    _inherit_meta(merged, data, parent_data)
     return merged, (parent_path.stem, *chain)
+
+
+def _inherit_meta(merged: dict, data: Mapping[str, Any], parent: Mapping[str, Any]) -> None:
+    """What a scenario that ``extends`` another keeps of its base's words.
+
+    The description is inherited unless the file sets its own; the question is not (a derived
+    scenario asks its own question, or none); the name is the file's own ``name`` if it sets one.
+    """
+    merged["description"] = data.get("description", parent.get("description", ""))
+    merged["question"] = data.get("question", "")
+    if "name" in data:
+        merged["name"] = data["name"]
 
 
 def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -354,7 +355,7 @@ def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None 
     raw, chain = _load_raw(path, (str(path.resolve()),))
     values = _validate(_merge(defaults(), raw), str(path))
     scenario = Scenario(
-        name=raw.get("name", path.stem) if "name" in raw else path.stem,
+        name=str(raw.get("name", path.stem)),
         description=str(raw.get("description", "")),
         question=str(raw.get("question", "")),
         values=values,
