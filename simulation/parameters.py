@@ -171,11 +171,16 @@ _PUBLISHED: dict[str, dict[str, tuple[float, float]]] = {
 _TABLE = {"students": 1, "teachers": 2, "administrators": 3}
 # Ranges of the survey targets that the response model can reproduce with the other targets,
 # the group sizes and the item noise at their defaults (every corner validates; a test checks).
-# Means near the ends of the 1-4 scale need SDs the clipped scale cannot give.
+# Means near the ends of the 1-4 scale need SDs the clipped scale cannot give; a wider spread
+# (systemic improvement, SD 1.01) narrows the reachable means.
 MEAN_RANGE: dict[str, tuple[float, float]] = {
-    "students": (1.5, 3.5), "teachers": (1.65, 3.35), "administrators": (1.75, 3.25),
+    "students": (1.45, 3.55), "teachers": (1.6, 3.4), "administrators": (1.6, 3.4),
+    "systemic_improvement": (1.7, 3.3),
 }
-SD_RANGE = (0.6, 1.2)
+SD_RANGE = (0.3, 1.2)
+# Joint constraint (checked by scenario validation, documented per parameter): an SD below what
+# the item noise alone gives (about 0.57 at the default survey.item_noise_sd = 0.5) is reachable
+# only with a lower item noise; calibration to an institution's survey suggests one.
 
 
 def _survey_targets() -> list[Parameter]:
@@ -186,7 +191,8 @@ def _survey_targets() -> list[Parameter]:
             label = factor.replace("_", " ")
             params.append(
                 Parameter(
-                    f"{group}.{factor}_mean", mean, *MEAN_RANGE[group], "Likert 1-4", src,
+                    f"{group}.{factor}_mean", mean, *MEAN_RANGE.get(factor, MEAN_RANGE[group]),
+                    "Likert 1-4", src,
                     f"Week-0 survey mean of {group}' '{label}' (the initial state is calibrated so "
                     "the synthetic survey reproduces it).",
                     evidence="moderate", takes_effect="reset",
@@ -196,7 +202,8 @@ def _survey_targets() -> list[Parameter]:
             params.append(
                 Parameter(
                     f"{group}.{factor}_sd", sd, *SD_RANGE, "Likert 1-4", src,
-                    f"Week-0 survey SD of {group}' '{label}' responses.",
+                    f"Week-0 survey SD of {group}' '{label}' responses (an SD below about "
+                    "0.57 needs a survey.item_noise_sd below its default 0.5).",
                     evidence="moderate", takes_effect="reset",
                     label=f"Week-0 survey SD, {group}: {label}",
                 )

@@ -313,7 +313,7 @@ class SurveyParams:
     items_per_factor: int
 
 
-SECTION_CLASSES: dict[str, type] = {
+SECTION_CLASSES: dict[str, Any] = {
     "institution": InstitutionParams,
     "students": StudentsParams,
     "teachers": TeachersParams,
@@ -329,6 +329,11 @@ SECTION_CLASSES: dict[str, type] = {
     "leadership": LeadershipParams,
     "costs": CostsParams,
     "survey": SurveyParams,
+}
+
+FIELD_NAMES: dict[str, frozenset[str]] = {
+    section: frozenset(f.name for f in dataclasses.fields(klass))
+    for section, klass in SECTION_CLASSES.items()
 }
 
 
@@ -363,7 +368,7 @@ class Params:
         extra: dict[str, Any] = {}
         for section, klass in SECTION_CLASSES.items():
             body = values[section]
-            names = klass.__dataclass_fields__
+            names = FIELD_NAMES[section]
             sections[section] = klass(**{k: body[k] for k in names})
             extra.update({f"{section}.{k}": v for k, v in body.items() if k not in names})
         for section, body in values.items():
@@ -411,7 +416,7 @@ def registry_fields() -> dict[str, Parameter]:
     """Registry entries that have a typed field (all but run-time extensions)."""
     return {n: p for n, p in REGISTRY.items()
             if p.section in SECTION_CLASSES
-            and p.key in SECTION_CLASSES[p.section].__dataclass_fields__}
+            and p.key in FIELD_NAMES[p.section]}
 
 
 __all__ = ["PacingModeName", "Params", "SECTION_CLASSES", "coerce_value"]

@@ -25,6 +25,10 @@ JOINT = {
     ("resources.funded_class_size", 120): "budget_per_student",
     ("practices.tutor_per_student", True): "budget_per_student",
 }
+# and a survey SD below what the item noise alone gives needs a lower survey.item_noise_sd
+JOINT.update({(p.name, p.low): "lower survey.item_noise_sd" for p in PARAMETERS
+              if p.name.endswith("_sd") and p.section in ("students", "teachers", "administrators")
+              and p.unit == "Likert 1-4"})
 
 
 def test_typed_sections_have_exactly_the_registry_keys_and_kinds() -> None:
