@@ -192,40 +192,44 @@ def _toml_repr(value: Any) -> str:
     return repr(value)
 
 
-def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> list[str]:
+def check_consistency(values: Mapping[str, Mapping[str, Any]] | Params,
+                      where: str) -> list[str]:
     """Reject impossible policy combinations; return warnings for ones that run but degrade.
 
     Raises
     ------
     ScenarioError
-        For coaching with no coaches or a fixed allocation that costs more than the budget.
+        For coaching with no coaches, an unreachable survey target or a fixed allocation that
+        costs more than the budget.
     """
     from simulation.costs import annual_costs
+    from simulation.practices import PACING_MODES, STYLE_MATCHING
 
+    params = values if isinstance(values, Params) else Params.from_values(values)
     warnings: list[str] = []
-    tr, res, inst = values["training"], values["resources"], values["institution"]
-    if tr["coaching_hours"] > 0 and tr["coaches_per_teacher"] == 0:
+    tr, res, inst = params.training, params.resources, params.institution
+    if tr.coaching_hours > 0 and tr.coaches_per_teacher == 0:
         raise ScenarioError(
-            f"{where}: [training] coaching_hours = {tr['coaching_hours']:g} but "
+            f"{where}: [training] coaching_hours = {tr.coaching_hours:g} but "
             "coaches_per_teacher = 0: coaching needs coaches (set training.coaches_per_teacher "
             "> 0 or coaching_hours = 0)"
         )
-    if tr["coaching_hours"] > 0:
-        capacity = tr["coaches_per_teacher"] * tr["coach_capacity_hours"]
-        demand = tr["coaching_hours"] * tr["coverage"]
+    if tr.coaching_hours > 0:
+        capacity = tr.coaches_per_teacher * tr.coach_capacity_hours
+        demand = tr.coaching_hours * tr.coverage
         if capacity < demand:
             warnings.append(
                 f"coaching demand ({demand:g} h/teacher/year) exceeds coach capacity "
                 f"({capacity:g} h/teacher/year): each trained teacher gets only "
-                f"{capacity / max(tr['coverage'], 1e-9):.3g} h"
+                f"{capacity / max(tr.coverage, 1e-9):.3g} h"
             )
-    if res["class_size"] > inst["n_students"]:
+    if res.class_size > inst.n_students:
         warnings.append(
-            f"class_size {res['class_size']} exceeds n_students {inst['n_students']}: one class"
+            f"class_size {res.class_size} exceeds n_students {inst.n_students}: one class"
         )
-    _check_survey_targets(values, where)
-    costs = annual_costs(values)
-    budget = values["administrators"]["budget_per_student"]
+    _check_survey_targets(params, where)
+    costs = annual_costs(params)
+    budget = params.administrators.budget_per_student
     if costs["total_per_student"] > budget + 1e-9:
         raise ScenarioError(
             f"{where}: the policies cost {costs['total_per_student']:.0f} per student per year "
@@ -234,15 +238,13 @@ def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> li
                 f"{k} {v:.0f}" for k, v in costs.items() if k != "total_per_student" and v > 0
             ) + ")"
         )
-    if values["practices"]["learning_style_matching"] and values["learning"][
-        "style_matching_effect"
-    ] == 0:
+    if STYLE_MATCHING.is_on(params) and params.learning.style_matching_effect == 0:
         warnings.append(
             "learning_style_matching is on but learning.style_matching_effect = 0 (the evidence "
             "default, Pashler et al. 2008): it changes nothing"
         )
-    if values["pacing"]["mode"] == "self_paced" and not (
-        values["resources"]["device_ratio"] > 0 or values["students"]["home_access_rate"] >= 0.99
+    if PACING_MODES[params.pacing.mode].self_steered and not (
+        res.device_ratio > 0 or params.students.home_access_rate >= 0.99
     ):
         warnings.append(
             "self-paced pacing without full device access: students without access fall behind"
@@ -250,21 +252,21 @@ def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> li
     return warnings
 
 
-def _check_survey_targets(values: Mapping[str, Mapping[str, Any]], where: str) -> None:
+def _check_survey_targets(params: Params, where: str) -> None:
     """Every week-0 survey target must be reachable by its group's size and the item noise."""
     from simulation.calibration import CalibrationError, location_spread
     from simulation.costs import staffing
     from simulation.parameters import GROUP_FACTORS
 
-    _, n_teachers, _ = staffing(values)
-    sizes = {"students": int(values["institution"]["n_students"]), "teachers": n_teachers,
-             "administrators": int(values["institution"]["n_administrators"])}
-    noise = float(values["survey"]["item_noise_sd"])
+    _, n_teachers, _ = staffing(params)
+    sizes = {"students": params.institution.n_students, "teachers": n_teachers,
+             "administrators": params.institution.n_administrators}
+    noise = params.survey.item_noise_sd
     for group, factors in GROUP_FACTORS.items():
         for factor in factors:
+            mean, sd = params.survey_target(group, factor)
             try:
-                location_spread(sizes[group], float(values[group][f"{factor}_mean"]),
-                                float(values[group][f"{factor}_sd"]), noise,
+                location_spread(sizes[group], mean, sd, noise,
                                 f"[{group}] {factor}_mean/{factor}_sd")
             except CalibrationError as exc:
                 raise ScenarioError(f"{where}: {exc}") from None
