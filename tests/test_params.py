@@ -117,3 +117,22 @@ def test_week0_state_and_dashboard_timing_read_the_registry() -> None:
     # devices are assigned at term starts: a change of targeting waits for the next term
     assert REGISTRY["resources.device_targeting"].takes_effect == "next_term"
     assert REGISTRY["training.coverage"].takes_effect == "reset"
+
+
+def test_device_targeting_changed_during_a_run_acts_at_the_next_term_start() -> None:
+    from simulation.model import PersonalizedLearningModel
+
+    base = load_scenario("baseline_guangdong_2024").with_overrides({
+        "institution.n_students": 300, "institution.weeks_per_term": 4,
+        "resources.device_ratio": 0.2, "students.home_access_rate": 0.6})
+    model = PersonalizedLearningModel(scenario=base, seed=5)
+    model.run_weeks(1)  # the first term start assigned devices by lot
+    s = model.student_state
+    by_lot = s.has_device.copy()
+    model.apply_policy(base.with_overrides({"resources.device_targeting": "need_based"}))
+    model.run_weeks(2)
+    assert (s.has_device == by_lot).all()  # the term's allocation stands
+    model.run_weeks(2)  # week 4: the next term start re-assigns
+    assert not (s.has_device & s.home_access).any() and s.has_device.sum() == by_lot.sum()
+    with pytest.raises(ScenarioError, match="cannot change during a run"):
+        model.apply_policy(base.with_overrides({"training.coverage": 0.5}))

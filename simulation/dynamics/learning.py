@@ -23,12 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.dynamics.tasks import (  # noqa: F401  (re-exported: the task helpers' old home)
-    differentiation_groups,
-    group_means,
-    self_choice_error,
-    success_and_fit,
-)
+from simulation.dynamics.tasks import self_choice_error, success_and_fit
 from simulation.params import Params
 from simulation.practices import Practice
 from simulation.state import InstitutionState, Streams
