@@ -70,6 +70,14 @@ def render() -> str:
         "next week, from the next term start, or only on reset, in a new run). Sensitivity "
         "analysis samples the range unless an experiment narrows it.",
         "",
+        "Every value inside its range validates with the other parameters at their defaults. "
+        "Some combinations are refused by scenario validation (joint constraints, which designs "
+        "must respect): the policies' cost must fit `administrators.budget_per_student`; "
+        "`training.coaching_hours` > 0 needs `training.coaches_per_teacher` > 0; every survey "
+        "target must be reachable with its group's size and `survey.item_noise_sd` (a survey SD "
+        "below about 0.57 needs an item noise below the default 0.5; means near the ends of the "
+        "scale need smaller SDs).",
+        "",
         f"{len(PARAMETERS)} parameters.",
     ]
     for section in SECTIONS:

@@ -68,7 +68,8 @@ class Practice:
     fixed_hours
         Per teacher, hours a week it takes whenever it is on (non-activities).
     gap
-        Per student, difficulty of its tasks above the student's achievement (SD units).
+        Per student, difficulty of its tasks above the student's achievement (SD units); an
+        activity without one works at the whole-class position.
     quality
         Learning per hour relative to whole-class teaching at the same difficulty fit.
     needs_access

@@ -55,6 +55,10 @@ class Scenario:
         Names of the scenarios it extends, nearest first.
     warnings
         Situations that run but that a user should know about (carried into outputs).
+
+    The typed, frozen parameters the model reads are :attr:`params`
+    (``scenario.params.learning.gain_per_hour``); ``values`` and :meth:`flat` serve exports and
+    user interfaces.
     """
 
     name: str
