@@ -80,3 +80,11 @@ def test_every_submodel_takes_params_state_streams_and_says_what_it_reads_and_wr
         assert list(inspect.signature(submodel).parameters) == ["params", "state", "streams"], name
         doc = inspect.getdoc(submodel) or ""
         assert "reads" in doc.lower() and "writes" in doc.lower(), name
+
+
+def test_the_kernel_reads_typed_parameters_not_nested_string_look_ups() -> None:
+    kernel = [*(PACKAGE / "dynamics").glob("*.py"), *(PACKAGE / f for f in (
+        "model.py", "population.py", "costs.py", "policy.py", "observation.py", "practices.py"))]
+    for path in kernel:
+        text = path.read_text(encoding="utf-8")
+        assert "values[" not in text and '.values["' not in text, path
