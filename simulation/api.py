@@ -48,8 +48,7 @@ def _scenario(scenario: Scenario | str, overrides: Mapping[str, Any] | None) -> 
 
 def weeks_per_year(scenario: Scenario) -> int:
     """Teaching weeks in one year of a scenario."""
-    inst = scenario.values["institution"]
-    return int(inst["weeks_per_term"]) * int(inst["terms_per_year"])
+    return scenario.params.weeks_per_year
 
 
 def build_model(
@@ -91,7 +90,7 @@ def run(
     """
     sc = _scenario(scenario, overrides)
     if weeks is None:
-        weeks = weeks_per_year(sc) * int(sc.values["institution"]["years"])
+        weeks = weeks_per_year(sc) * sc.params.institution.years
     model = PersonalizedLearningModel(scenario=sc, seed=None if rng is not None else seed,
                                       rng=rng, snapshots=snapshots)
     try:

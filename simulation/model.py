@@ -14,12 +14,16 @@ each updates all agents of its kind at once from the state the previous submodel
 8. ``end_term``       administrators evaluate and (if adaptive) reallocate the budget
 9. ``account``        spending is booked
 
-Observation follows the step (model-level series every week, snapshots at term ends).
+Each submodel is a function ``submodel(params, state, streams)`` of the typed parameters
+(``simulation.params.Params``), the state (``simulation.state.InstitutionState``: students,
+teachers, administrators, classes and the term's and week's derived state) and the random streams
+(``simulation.state.Streams``); its docstring says what it reads and writes. None of them knows
+this class. Observation follows the step (model-level series every week, snapshots at term ends).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -33,7 +37,9 @@ from simulation.agents import Administrator, InstitutionAgent, Student, Teacher
 from simulation.costs import annual_costs, staffing
 from simulation.dynamics import administration, engagement, pacing, teacher_growth, teaching
 from simulation.dynamics.competencies import grow_competencies
-from simulation.dynamics.learning import learn, success_and_fit
+from simulation.dynamics.learning import learn
+from simulation.dynamics.tasks import success_and_fit
+from simulation.params import Params
 from simulation.policy import WEEK0_STATE, Levers, Policy
 from simulation.population import (
     build_administrators,
@@ -42,18 +48,33 @@ from simulation.population import (
     build_teachers,
 )
 from simulation.scenario import Scenario, ScenarioError, load_scenario
+from simulation.state import (
+    NOISE_STREAMS,
+    Accounts,
+    AdministratorState,
+    ClassState,
+    InstitutionState,
+    Roster,
+    Streams,
+    StudentState,
+    TeacherState,
+    TermState,
+    WeekState,
+)
 from simulation.survey import survey_table
 
-Submodel = Callable[["PersonalizedLearningModel"], None]
+Submodel = Callable[[Params, InstitutionState, Streams], None]
 
-NOISE_STREAMS = (
-    "diagnosis", "hours", "tasks", "engagement", "groups", "evaluation", "devices",
-)
+__all__ = ["NOISE_STREAMS", "SUBMODELS", "PersonalizedLearningModel", "Submodel"]
 
 
-def _account(model: PersonalizedLearningModel) -> None:
-    """Book one week of the annual policy cost."""
-    model.spending_per_student += model.annual_cost["total_per_student"] / model.weeks_per_year
+def account(params: Params, state: InstitutionState, streams: Streams) -> None:
+    """Book one week of the annual policy cost.
+
+    Reads ``accounts.annual_cost``; writes ``accounts.spending_per_student``; draws nothing.
+    """
+    state.accounts.spending_per_student += (state.accounts.annual_cost["total_per_student"]
+                                            / params.weeks_per_year)
 
 
 SUBMODELS: tuple[tuple[str, Submodel], ...] = (
@@ -65,7 +86,7 @@ SUBMODELS: tuple[tuple[str, Submodel], ...] = (
     ("grow_competencies", grow_competencies),
     ("develop_teachers", teacher_growth.develop_teachers),
     ("end_term", administration.end_term),
-    ("account", _account),
+    ("account", account),
 )
 
 
@@ -90,8 +111,10 @@ class PersonalizedLearningModel(mesa.Model):
 
     Notes
     -----
-    Student, teacher and administrator state lives in numpy arrays (``student_state``,
-    ``teacher_state``, ``administrator_state``); the Mesa agents are views on one row each.
+    All state lives in ``model.state`` (:class:`~simulation.state.InstitutionState`); the
+    parameters in ``model.params``, the random streams in ``model.streams``. The Mesa agents are
+    views on one row each of the state's arrays; ``student_state``, ``policy``, ``levers`` and the
+    like are read-only shortcuts into ``model.state``.
     """
 
     def __init__(
@@ -114,102 +137,104 @@ class PersonalizedLearningModel(mesa.Model):
         super().__init__(seed=seed, rng=rng)
         self.seed = seed
         self.scenario = scenario
-        self.values: Mapping[str, Mapping[str, Any]] = scenario.values
-        self.policy = Policy.from_values(self.values)
-        self.levers = Levers.from_values(self.values)
-        inst = self.values["institution"]
-        self.weeks_per_term = int(inst["weeks_per_term"])
-        self.weeks_per_year = self.weeks_per_term * int(inst["terms_per_year"])
-        self.week = 0
+        self.params: Params = scenario.params
         self.submodels: list[tuple[str, Submodel]] = list(SUBMODELS)
         self.keep_snapshots = snapshots
 
-        self._build_population()
+        self.state, self.streams = self._build_state()
         self._build_agents()
-        self._initialise_policy_state()
+        self._initialise_week0()
         self.datacollector = mesa.DataCollector(model_reporters=observation.reporters())
         self.snapshots: list[pd.DataFrame] = []
         self.teacher_snapshots: list[pd.DataFrame] = []
         self._observe()
 
     # --- construction -----------------------------------------------------------------------
-    def _build_population(self) -> None:
-        n_classes, n_teachers, _ = staffing(self.values)
-        students, sizes = build_students(self.rng, self.values, n_classes)
-        self.student_state = students
-        self.teacher_state = build_teachers(self.rng, self.values, n_teachers)
-        self.administrator_state = build_administrators(
-            self.rng, self.values, int(self.values["institution"]["n_administrators"]))
-        self.classes = build_classes(sizes, int(self.values["institution"]["classes_per_teacher"]),
-                                     students)
+    def _build_state(self) -> tuple[InstitutionState, Streams]:
+        params = self.params
+        n_classes, n_teachers, _ = staffing(params)
+        students, sizes = build_students(self.rng, params, n_classes)
+        teachers = build_teachers(self.rng, params, n_teachers)
+        administrators = build_administrators(self.rng, params,
+                                              params.institution.n_administrators)
+        classes = build_classes(sizes, params.institution.classes_per_teacher, students)
         # independent noise streams, split from the model's generator after the population, so
         # scenarios run with the same seed share population and noise (common random numbers)
-        self.streams = dict(zip(NOISE_STREAMS, self.rng.spawn(len(NOISE_STREAMS)), strict=True))
-        self.student_teacher = self.classes.teacher[students.class_id]
-        self.teacher_students = np.bincount(self.student_teacher,
-                                            minlength=n_teachers).astype(float)
-        self.teacher_classes = np.bincount(self.classes.teacher, minlength=n_teachers).astype(float)
+        streams = Streams.spawn(self.rng)
+        student_teacher = classes.teacher[students.class_id]
         n = students.achievement.shape[0]
-        self._device_orders = {
-            "need_based": np.lexsort((students.ses, students.home_access)),
-            "universal": self.streams["devices"].permutation(n),
-        }
-        self.device_priority = self._device_orders[self.values["resources"]["device_targeting"]]
+        roster = Roster(
+            student_teacher=student_teacher,
+            teacher_students=np.bincount(student_teacher, minlength=n_teachers).astype(float),
+            teacher_classes=np.bincount(classes.teacher, minlength=n_teachers).astype(float),
+            device_orders={
+                "need_based": np.lexsort((students.ses, students.home_access)),
+                "universal": streams.devices.permutation(n),
+            },
+        )
+        m = n_teachers
+        term = TermState(leadership={}, deployment=0.0, training_quality=0.0,
+                         coaching_weekly=np.zeros(m), plc_weekly=np.zeros(m),
+                         workshop_due=np.zeros(m), n_project_groups=1)
+        week = WeekState(estimate=students.achievement.copy(), shares={},
+                         teacher_personal_share=np.zeros(m), pacing_hours=np.zeros(m),
+                         competencies_moved=False)
+        state = InstitutionState(
+            students=students, teachers=teachers, administrators=administrators,
+            classes=classes, roster=roster, term=term, this_week=week,
+            policy=Policy.from_params(params), levers=Levers.from_params(params),
+            accounts=Accounts(annual_cost={}, spending_per_student=0.0, evaluations=[]),
+        )
+        return state, streams
 
     def _build_agents(self) -> None:
-        n = self.student_state.achievement.shape[0]
+        n = self.state.students.achievement.shape[0]
         self.student_agents = [Student(self, i) for i in range(n)]
-        n_teachers = self.teacher_state.adoption.shape[0]
+        n_teachers = self.state.teachers.adoption.shape[0]
         self.teacher_agents = [Teacher(self, j) for j in range(n_teachers)]
         self.administrator_agents = [
-            Administrator(self, k) for k in range(self.administrator_state.factors.shape[0])
+            Administrator(self, k) for k in range(self.state.administrators.factors.shape[0])
         ]
 
-    def _initialise_policy_state(self) -> None:
-        s, t, v = self.student_state, self.teacher_state, self.values
+    def _initialise_week0(self) -> None:
+        """Week-0 leadership, diagnosis, engagement steady state, adoption, placement, costs."""
+        params, state = self.params, self.state
+        s, t = state.students, state.teachers
         m = t.adoption.shape[0]
-        self.spending_per_student = 0.0
-        self.evaluations: list[dict[str, Any]] = []
-        self.pacing_hours = np.zeros(m)
-        self.coaching_weekly = np.zeros(m)
-        self.plc_weekly = np.zeros(m)
-        self.workshop_due = np.zeros(m)
-        self.teacher_personal_share = np.zeros(m)
-        self.n_project_groups = 1
-        self.competencies_moved = False
-        self.estimate = s.achievement.copy()
-        administration.read_leadership(self)
-        t.diagnostic_noise = teacher_growth.diagnostic_noise(self)
+        administration.read_leadership(params, state)
+        t.diagnostic_noise = teacher_growth.diagnostic_noise(params, state)
         # week-0 steady state: each student's engagement is the status quo's target for them
-        lv = v["learning"]
-        self.shares = {"whole_class": np.ones(s.achievement.shape[0])}
+        lv = params.learning
+        state.this_week.shares = {"whole_class": np.ones(s.achievement.shape[0])}
         s.success, status_quo_fit = success_and_fit(
-            s.position - s.achievement, lv["optimal_success_rate"], lv["difficulty_scale"],
-            lv["fit_concentration"])
+            s.position - s.achievement, lv.optimal_success_rate, lv.difficulty_scale,
+            lv.fit_concentration)
         s.fit = status_quo_fit
         s.engagement_base = logit(np.clip(s.engagement_affective, 0.01, 0.99)) - engagement.drive(
-            self, status_quo_fit, status_quo=True)
-        if self.policy.personalized:
-            t.adoption[:] = v["teachers"]["initial_adoption"]
-            self.teacher_personal_share = t.adoption.copy()
-        elif self.policy.tutoring:
-            self.teacher_personal_share = np.ones(m)
-        teaching.diagnose(self)
-        pacing.place(self)
-        self.annual_cost = annual_costs(self.levers.apply(v))
+            params, state, status_quo_fit, status_quo=True)
+        if state.policy.activities:
+            t.adoption[:] = params.teachers.initial_adoption
+            state.this_week.teacher_personal_share = t.adoption.copy()
+        elif state.policy.tutoring:
+            state.this_week.teacher_personal_share = np.ones(m)
+        teaching.diagnose(params, state, self.streams)
+        pacing.place(params, state)
+        state.accounts.annual_cost = annual_costs(params, state.levers)
 
     def apply_policy(self, scenario: Scenario) -> None:
         """Follow ``scenario``'s policies from the next week on (a change during a run).
 
-        Switches, modes and weekly parameters act from the next step; training schedules,
-        devices and leadership are re-read at the next term start. Budget levers are replaced
-        only where ``scenario`` changes them, so an adaptive allocation's earlier moves survive.
+        Each parameter's registry entry says when a change acts (``takes_effect``): switches,
+        modes and weekly parameters from the next step; training schedules, devices and
+        leadership-derived settings at the next term start. Budget levers are replaced only
+        where ``scenario`` changes them, so an adaptive allocation's earlier moves survive.
 
         Raises
         ------
         ScenarioError
             If ``scenario`` changes a parameter that sets who is in the institution or its week-0
-            state (``simulation.policy.WEEK0_STATE``): those need a new model.
+            state (``takes_effect = "reset"``, ``simulation.policy.WEEK0_STATE``): those need a
+            new model.
         """
         old, new = self.scenario.flat(), scenario.flat()
         fixed = sorted(n for n in WEEK0_STATE if old[n] != new[n])
@@ -218,33 +243,110 @@ class PersonalizedLearningModel(mesa.Model):
                 f"{scenario.name}: {', '.join(fixed)} set{'s' if len(fixed) == 1 else ''} who is "
                 "in the institution or its week-0 state and cannot change during a run; build a "
                 "new model")
-        before, after = Levers.from_values(self.values), Levers.from_values(scenario.values)
+        state = self.state
+        before, after = Levers.from_params(self.params), Levers.from_params(scenario.params)
         for f in fields(Levers):
             if getattr(before, f.name) != getattr(after, f.name):
-                setattr(self.levers, f.name, getattr(after, f.name))
-        had_practices = bool(self.policy.personalized)
+                setattr(state.levers, f.name, getattr(after, f.name))
+        had_practices = bool(state.policy.activities)
         self.scenario = scenario
-        self.values = scenario.values
-        self.policy = Policy.from_values(scenario.values)
-        self.device_priority = self._device_orders[self.values["resources"]["device_targeting"]]
-        if self.policy.personalized and not had_practices:
-            self.teacher_state.adoption[:] = self.values["teachers"]["initial_adoption"]
-        self.annual_cost = annual_costs(self.levers.apply(self.values))
+        self.params = scenario.params
+        state.policy = Policy.from_params(self.params)
+        if state.policy.activities and not had_practices:
+            state.teachers.adoption[:] = self.params.teachers.initial_adoption
+        state.accounts.annual_cost = annual_costs(self.params, state.levers)
+
+    # --- views on the state (read-only shortcuts kept for callers and Mesa's agents) ---------
+    @property
+    def values(self) -> Any:
+        """The scenario's ``{section: {key: value}}`` (for exports and interfaces)."""
+        return self.scenario.values
+
+    @property
+    def week(self) -> int:
+        """Completed teaching weeks."""
+        return self.state.week
+
+    @property
+    def student_state(self) -> StudentState:
+        """Per-student arrays (``state.students``)."""
+        return self.state.students
+
+    @property
+    def teacher_state(self) -> TeacherState:
+        """Per-teacher arrays (``state.teachers``)."""
+        return self.state.teachers
+
+    @property
+    def administrator_state(self) -> AdministratorState:
+        """Per-administrator arrays (``state.administrators``)."""
+        return self.state.administrators
+
+    @property
+    def classes(self) -> ClassState:
+        """Per-class arrays (``state.classes``)."""
+        return self.state.classes
+
+    @property
+    def student_teacher(self) -> np.ndarray:
+        """Teacher row of each student (``state.roster.student_teacher``)."""
+        return self.state.roster.student_teacher
+
+    @property
+    def policy(self) -> Policy:
+        """Switches and modes in force (``state.policy``)."""
+        return self.state.policy
+
+    @property
+    def levers(self) -> Levers:
+        """Budget levers in force (``state.levers``)."""
+        return self.state.levers
+
+    @property
+    def pacing_hours(self) -> np.ndarray:
+        """Teacher hours this week managing the spread of positions."""
+        return self.state.this_week.pacing_hours
+
+    @property
+    def coaching_weekly(self) -> np.ndarray:
+        """Coaching hours each teacher gets each week this term."""
+        return self.state.term.coaching_weekly
+
+    @property
+    def annual_cost(self) -> dict[str, float]:
+        """Current annual policy cost per student, by item."""
+        return self.state.accounts.annual_cost
+
+    @property
+    def spending_per_student(self) -> float:
+        """Spent so far per student."""
+        return self.state.accounts.spending_per_student
+
+    @property
+    def evaluations(self) -> list[dict[str, Any]]:
+        """Records of the adaptive term-end evaluations."""
+        return self.state.accounts.evaluations
+
+    @property
+    def weeks_per_term(self) -> int:
+        """Teaching weeks per term."""
+        return self.params.institution.weeks_per_term
+
+    @property
+    def weeks_per_year(self) -> int:
+        """Teaching weeks per year."""
+        return self.params.weeks_per_year
 
     # --- stepping ----------------------------------------------------------------------------
     def training_hours_this_week(self) -> np.ndarray:
-        """Hours of each teacher's weekly time budget spent in coaching and PLC meetings.
-
-        Workshops are held on professional-development days before the term and do not take
-        teaching-week time.
-        """
-        return self.coaching_weekly + self.plc_weekly
+        """Hours of each teacher's weekly time budget spent in coaching and PLC meetings."""
+        return teaching.training_hours(self.state)
 
     def step(self) -> None:
         """Advance one teaching week through the submodels, then observe."""
         for _, submodel in self.submodels:
-            submodel(self)
-        self.week += 1
+            submodel(self.params, self.state, self.streams)
+        self.state.week += 1
         self._observe()
 
     def run_weeks(self, weeks: int, progress: Callable[[int], None] | None = None) -> None:
@@ -255,11 +357,11 @@ class PersonalizedLearningModel(mesa.Model):
                 progress(self.week)
 
     def _observe(self) -> None:
-        self.metrics = observation.metrics(self)
+        self.metrics = observation.metrics(self.params, self.state)
         self.datacollector.collect(self)
         if self.keep_snapshots and (self.week == 0 or self.week % self.weeks_per_term == 0):
-            self.snapshots.append(observation.student_snapshot(self))
-            self.teacher_snapshots.append(observation.teacher_snapshot(self))
+            self.snapshots.append(observation.student_snapshot(self.state))
+            self.teacher_snapshots.append(observation.teacher_snapshot(self.state))
 
     # --- outputs -----------------------------------------------------------------------------
     @property
@@ -291,7 +393,7 @@ class PersonalizedLearningModel(mesa.Model):
 
     def survey(self) -> pd.DataFrame:
         """The synthetic survey (Tables 1-3 of the seed study) at the current week."""
-        return survey_table(self.latent_factors(), self.values["survey"]["item_noise_sd"],
+        return survey_table(self.latent_factors(), self.params.survey.item_noise_sd,
                             week=self.week)
 
     def release(self) -> None:

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulation.parameters import STUDENT_FACTORS, TEACHER_FACTORS
-
-if TYPE_CHECKING:
-    from simulation.model import PersonalizedLearningModel
+from simulation.params import Params
+from simulation.state import InstitutionState
 
 METRICS: tuple[str, ...] = (
     "week", "term", "achievement_mean", "achievement_sd", "gain_mean", "gap_bottom_top",
@@ -39,20 +38,20 @@ METRICS: tuple[str, ...] = (
 )
 
 
-def metrics(model: PersonalizedLearningModel) -> dict[str, float]:
+def metrics(params: Params, state: InstitutionState) -> dict[str, float]:
     """All model-level metrics of the current week."""
-    s, t = model.student_state, model.teacher_state
+    s, t = state.students, state.teachers
     ach = s.achievement
     quartile_mean = np.bincount(s.prior_quartile, weights=ach, minlength=4) / np.maximum(
         np.bincount(s.prior_quartile, minlength=4), 1)
     home = s.home_access
     n_home = int(home.sum())
     gap_access = float(ach[home].mean() - ach[~home].mean()) if 0 < n_home < ach.size else 0.0
-    budget = model.values["administrators"]["budget_per_student"]
-    cost = float(model.annual_cost["total_per_student"])
+    budget = params.administrators.budget_per_student
+    cost = float(state.accounts.annual_cost["total_per_student"])
     return {
-        "week": model.week,
-        "term": model.week // model.weeks_per_term,
+        "week": state.week,
+        "term": state.week // params.institution.weeks_per_term,
         "achievement_mean": float(ach.mean()),
         "achievement_sd": float(ach.std()),
         "gain_mean": float(s.gain.mean()),
@@ -70,35 +69,35 @@ def metrics(model: PersonalizedLearningModel) -> dict[str, float]:
         "access_mean": float(s.access.mean()),
         "student_competency": float(s.competencies.mean()),
         "teacher_preparedness": float(t.preparedness.mean()),
-        "adoption_mean": float(model.teacher_personal_share.mean()),
+        "adoption_mean": float(state.this_week.teacher_personal_share.mean()),
         "teacher_stress": float(t.stress.mean()),
-        "burnout_share": float((t.stress > model.values["teachers"]["burnout_threshold"]).mean()),
+        "burnout_share": float((t.stress > params.teachers.burnout_threshold).mean()),
         "workload_ratio": float(t.workload_ratio.mean()),
         "diagnostic_noise": float(t.diagnostic_noise.mean()),
-        "administrator_preparedness": float(model.administrator_state.factors.mean()),
+        "administrator_preparedness": float(state.administrators.factors.mean()),
         "cost_per_student": cost,
-        "spending_per_student": float(model.spending_per_student),
+        "spending_per_student": float(state.accounts.spending_per_student),
         "budget_used": cost / budget if budget > 0 else 0.0,
     }
 
 
-def _metric(name: str, model: PersonalizedLearningModel) -> Any:
+def _metric(name: str, model: Any) -> Any:
     return model.metrics[name]
 
 
-def reporters() -> dict[str, Callable[[PersonalizedLearningModel], Any]]:
+def reporters() -> dict[str, Callable[[Any], Any]]:
     """Mesa ``DataCollector`` model reporters reading the week's metrics."""
     return {name: partial(_metric, name) for name in METRICS}
 
 
-def student_snapshot(model: PersonalizedLearningModel) -> pd.DataFrame:
+def student_snapshot(state: InstitutionState) -> pd.DataFrame:
     """One row per student with the main states, built from the arrays."""
-    s = model.student_state
+    s = state.students
     data: dict[str, Any] = {
-        "week": np.full(s.achievement.shape[0], model.week, dtype=np.int32),
+        "week": np.full(s.achievement.shape[0], state.week, dtype=np.int32),
         "student": np.arange(s.achievement.shape[0], dtype=np.int32),
         "class_id": s.class_id,
-        "teacher": model.student_teacher,
+        "teacher": state.roster.student_teacher,
         "achievement": s.achievement,
         "prior_achievement": s.prior_achievement,
         "prior_quartile": s.prior_quartile,
@@ -115,15 +114,15 @@ def student_snapshot(model: PersonalizedLearningModel) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def teacher_snapshot(model: PersonalizedLearningModel) -> pd.DataFrame:
+def teacher_snapshot(state: InstitutionState) -> pd.DataFrame:
     """One row per teacher with preparedness, attitude, adoption, stress and workload."""
-    t = model.teacher_state
+    t = state.teachers
     m = t.adoption.shape[0]
     data: dict[str, Any] = {
-        "week": np.full(m, model.week, dtype=np.int32),
+        "week": np.full(m, state.week, dtype=np.int32),
         "teacher": np.arange(m, dtype=np.int32),
         "attitude": t.attitude,
-        "adoption": model.teacher_personal_share,
+        "adoption": state.this_week.teacher_personal_share,
         "adoption_intent": t.adoption,
         "stress": t.stress,
         "workload_ratio": t.workload_ratio,

@@ -15,6 +15,14 @@ from typing import Literal
 Kind = Literal["float", "int", "bool", "choice"]
 Role = Literal["policy", "uncertainty", "structure"]
 Evidence = Literal["strong", "moderate", "weak", "assumption"]
+TakesEffect = Literal["next_week", "next_term", "reset"]
+"""When a change made during a run takes effect (see :attr:`Parameter.takes_effect`)."""
+
+TAKES_EFFECT_TEXT: dict[TakesEffect, str] = {
+    "next_week": "from the next week",
+    "next_term": "from the next term",
+    "reset": "only on reset (a new run)",
+}
 
 ASSUMPTION = "assumption, no source"
 DING_2024 = "Ding, Santos & Borja (2024), IJRISS 8(6), Table {table}"
@@ -48,6 +56,16 @@ class Parameter:
         ``structure`` (size and calendar).
     evidence
         Strength of the evidence behind the default.
+    takes_effect
+        When a change made during a run (``PersonalizedLearningModel.apply_policy``) acts:
+        ``next_week`` (read every week), ``next_term`` (read when the administration allocates at
+        a term start) or ``reset`` (it sets who is in the institution or its week-0 state, so it
+        needs a new model).
+    label
+        Plain-language name shown on the dashboard and in reports (derived from the key when not
+        given).
+    choice_labels
+        Plain-language text of each choice of a ``choice`` parameter, as ``(value, text)`` pairs.
     """
 
     name: str
@@ -61,6 +79,13 @@ class Parameter:
     choices: tuple[str, ...] = ()
     role: Role = "uncertainty"
     evidence: Evidence = "assumption"
+    takes_effect: TakesEffect = "next_week"
+    label: str = ""
+    choice_labels: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.key.replace("_", " ").capitalize())
 
     @property
     def section(self) -> str:
@@ -144,6 +169,18 @@ _PUBLISHED: dict[str, dict[str, tuple[float, float]]] = {
     },
 }
 _TABLE = {"students": 1, "teachers": 2, "administrators": 3}
+# Ranges of the survey targets that the response model can reproduce with the other targets,
+# the group sizes and the item noise at their defaults (every corner validates; a test checks).
+# Means near the ends of the 1-4 scale need SDs the clipped scale cannot give; a wider spread
+# (systemic improvement, SD 1.01) narrows the reachable means.
+MEAN_RANGE: dict[str, tuple[float, float]] = {
+    "students": (1.45, 3.55), "teachers": (1.6, 3.4), "administrators": (1.6, 3.4),
+    "systemic_improvement": (1.7, 3.3),
+}
+SD_RANGE = (0.3, 1.2)
+# Joint constraint (checked by scenario validation, documented per parameter): an SD below what
+# the item noise alone gives (about 0.57 at the default survey.item_noise_sd = 0.5) is reachable
+# only with a lower item noise; calibration to an institution's survey suggests one.
 
 
 def _survey_targets() -> list[Parameter]:
@@ -154,84 +191,99 @@ def _survey_targets() -> list[Parameter]:
             label = factor.replace("_", " ")
             params.append(
                 Parameter(
-                    f"{group}.{factor}_mean", mean, 1.0, 4.0, "Likert 1-4", src,
+                    f"{group}.{factor}_mean", mean, *MEAN_RANGE.get(factor, MEAN_RANGE[group]),
+                    "Likert 1-4", src,
                     f"Week-0 survey mean of {group}' '{label}' (the initial state is calibrated so "
                     "the synthetic survey reproduces it).",
-                    evidence="moderate",
+                    evidence="moderate", takes_effect="reset",
+                    label=f"Week-0 survey mean, {group}: {label}",
                 )
             )
             params.append(
                 Parameter(
-                    f"{group}.{factor}_sd", sd, 0.3, 1.4, "Likert 1-4", src,
-                    f"Week-0 survey SD of {group}' '{label}' responses.",
-                    evidence="moderate",
+                    f"{group}.{factor}_sd", sd, *SD_RANGE, "Likert 1-4", src,
+                    f"Week-0 survey SD of {group}' '{label}' responses (an SD below about "
+                    "0.57 needs a survey.item_noise_sd below its default 0.5).",
+                    evidence="moderate", takes_effect="reset",
+                    label=f"Week-0 survey SD, {group}: {label}",
                 )
             )
     return params
 
 
 P = Parameter
-_S = "structure"
-_POL = "policy"
+_S: Role = "structure"
+_POL: Role = "policy"
+_RESET: TakesEffect = "reset"
+_TERM: TakesEffect = "next_term"
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- institution and calendar -----------------------------------------------------------------
-    P("institution.n_students", 2000, 20, 1_000_000, "students", ASSUMPTION,
-      "Number of students in the institution.", "int", role=_S),
+    P("institution.n_students", 2000, 100, 1_000_000, "students", ASSUMPTION,
+      "Number of students in the institution (at least 100: two classes of the default size, "
+      "so at least two teachers answer the survey and their answers have a spread).", "int",
+      role=_S, takes_effect=_RESET, label="Number of students"),
     P("institution.n_administrators", 4, 2, 50, "administrators", ASSUMPTION,
       "Number of administrators over the institution (at least 2: a survey of one person has "
-      "no spread between respondents to calibrate).", "int", role=_S),
+      "no spread between respondents to calibrate).", "int", role=_S, takes_effect=_RESET,
+      label="Number of administrators"),
     P("institution.classes_per_teacher", 1, 1, 4, "classes", ASSUMPTION,
-      "Classes (sections) taught by each teacher.", "int", role=_S),
+      "Classes (sections) taught by each teacher.", "int", role=_S, takes_effect=_RESET),
     P("institution.weeks_per_term", 18, 4, 26, "weeks", "Model brief (two 18-week terms a year)",
-      "Teaching weeks per term.", "int", role=_S),
+      "Teaching weeks per term.", "int", role=_S, takes_effect=_RESET),
     P("institution.terms_per_year", 2, 1, 4, "terms", "Model brief (two 18-week terms a year)",
-      "Terms per academic year.", "int", role=_S),
+      "Terms per academic year.", "int", role=_S, takes_effect=_RESET),
     P("institution.years", 1, 1, 5, "years", ASSUMPTION,
-      "Default horizon of a run.", "int", role=_S),
+      "Default horizon of a run.", "int", role=_S, takes_effect=_RESET),
     # --- students ---------------------------------------------------------------------------------
     P("students.aptitude_sd", 0.25, 0.05, 0.5, "log units", ASSUMPTION,
-      "Spread (lognormal sigma) of students' learning rate (aptitude)."),
+      "Spread (lognormal sigma) of students' learning rate (aptitude).", takes_effect=_RESET),
     P("students.aptitude_prior_correlation", 0.5, 0.0, 0.9, "1", ASSUMPTION,
-      "Correlation between aptitude and prior achievement."),
+      "Correlation between aptitude and prior achievement.", takes_effect=_RESET),
     P("students.ses_achievement_correlation", 0.3, 0.0, 0.6, "1",
       "Sirin (2005), Review of Educational Research 75(3): mean SES-achievement r about 0.3",
       "Correlation between family socioeconomic status and prior achievement.",
-      evidence="strong"),
+      evidence="strong", takes_effect=_RESET),
     P("students.home_access_rate", 0.8, 0.2, 1.0, "share of students",
       "Pew Research Center (2018), Teens, technology and the homework gap (assumed level)",
       "Share of students with a suitable device and home broadband at week 0.",
-      evidence="weak"),
+      evidence="weak", takes_effect=_RESET),
     P("students.access_ses_slope", 1.0, 0.0, 3.0, "log-odds per SD of SES",
       "Pew Research Center (2018): home broadband and device gaps follow income",
-      "How strongly home access depends on socioeconomic status.", evidence="weak"),
+      "How strongly home access depends on socioeconomic status.", evidence="weak",
+      takes_effect=_RESET),
     P("students.engagement_mean", 0.6, 0.3, 0.9, "share (0-1)", ASSUMPTION,
-      "Mean engagement at week 0 (share of time actively engaged)."),
+      "Mean engagement at week 0 (share of time actively engaged).", takes_effect=_RESET),
     P("students.engagement_sd", 0.15, 0.05, 0.3, "share (0-1)", ASSUMPTION,
-      "Spread of engagement at week 0."),
+      "Spread of engagement at week 0.", takes_effect=_RESET),
     P("students.self_regulation_mean", 0.5, 0.2, 0.8, "index (0-1)", ASSUMPTION,
-      "Mean self-regulation (capacity to plan, monitor and pace one's own learning)."),
+      "Mean self-regulation (capacity to plan, monitor and pace one's own learning).",
+      takes_effect=_RESET),
     P("students.self_regulation_sd", 0.15, 0.05, 0.3, "index (0-1)", ASSUMPTION,
-      "Spread of self-regulation at week 0."),
+      "Spread of self-regulation at week 0.", takes_effect=_RESET),
     P("students.self_regulation_prior_correlation", 0.3, 0.0, 0.7, "1",
       "Xu & Jaggars (2014), J. Higher Education 85(5): weaker students are less self-regulated",
-      "Correlation between self-regulation and prior achievement.", evidence="weak"),
+      "Correlation between self-regulation and prior achievement.", evidence="weak",
+      takes_effect=_RESET),
     P("students.competency_correlation", 0.5, 0.0, 0.9, "1", ASSUMPTION + " (the seed gives none)",
-      "Correlation between any two of a student's six ISTE competencies."),
+      "Correlation between any two of a student's six ISTE competencies.", takes_effect=_RESET),
     P("students.competency_achievement_correlation", 0.3, 0.0, 0.7, "1", ASSUMPTION,
-      "Correlation between the ISTE competencies and prior achievement."),
+      "Correlation between the ISTE competencies and prior achievement.", takes_effect=_RESET),
     P("students.interest_topics", 5, 2, 12, "topics", ASSUMPTION,
-      "Number of interest areas a course's tasks can be themed on.", "int"),
+      "Number of interest areas a course's tasks can be themed on.", "int", takes_effect=_RESET),
     # --- teachers ---------------------------------------------------------------------------------
     P("teachers.factor_correlation", 0.6, 0.0, 0.9, "1", ASSUMPTION + " (the seed gives none)",
-      "Correlation between any two of a teacher's five ISTE preparedness factors."),
+      "Correlation between any two of a teacher's five ISTE preparedness factors.",
+      takes_effect=_RESET),
     P("teachers.attitude_mean", 0.75, 0.4, 0.95, "index (0-1)",
       "Ding, Santos & Borja (2024): all three groups positive about personalized learning",
-      "Mean attitude toward personalized learning at week 0.", evidence="moderate"),
+      "Mean attitude toward personalized learning at week 0.", evidence="moderate",
+      takes_effect=_RESET),
     P("teachers.attitude_sd", 0.1, 0.02, 0.25, "index (0-1)", ASSUMPTION,
-      "Spread of teachers' attitude."),
+      "Spread of teachers' attitude.", takes_effect=_RESET),
     P("teachers.initial_adoption", 0.1, 0.0, 0.5, "share of class time", ASSUMPTION,
-      "Share of class time personalized at week 0 when practice components are switched on."),
+      "Share of class time personalized at week 0 when practice components are switched on.",
+      takes_effect=_RESET),
     P("teachers.prep_hours_per_week", 8.0, 2.0, 20.0, "hours/week", ASSUMPTION,
       "Teacher hours per week available for planning, marking and feedback beyond teaching."),
     P("teachers.diagnostic_noise_sd", 1.2, 0.5, 2.0, "SD of achievement",
@@ -240,7 +292,7 @@ PARAMETERS: tuple[Parameter, ...] = (
       "Error of a teacher's read of a student's level, for an average teacher with no analytics.",
       evidence="strong"),
     P("teachers.colleague_ties", 4, 0, 20, "colleagues", ASSUMPTION,
-      "Colleagues each teacher exchanges practice with.", "int"),
+      "Colleagues each teacher exchanges practice with.", "int", takes_effect=_RESET),
     P("teachers.colleague_learning_rate", 0.004, 0.0, 0.02, "1/week", ASSUMPTION,
       "Weekly share of the gap to better-prepared colleagues a teacher closes (scaled by "
       "professional growth)."),
@@ -290,19 +342,22 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("workload.analytics_time_saving", 0.3, 0.0, 0.8, "share", ASSUMPTION,
       "Share of feedback and plan-review time analytics tools save."),
     P("learning.group_size", 4, 2, 8, "students", ASSUMPTION,
-      "Size of collaborative-project groups.", "int"),
+      "Size of collaborative-project groups.", "int", takes_effect=_TERM),
     P("learning.differentiation_groups", 4, 2, 8, "groups/class", ASSUMPTION,
       "Ability groups a teacher forms for differentiated instruction.", "int"),
     # --- administrators ---------------------------------------------------------------------------
     P("administrators.factor_correlation", 0.6, 0.0, 0.9, "1",
       ASSUMPTION + " (the seed gives none)",
-      "Correlation between any two of an administrator's four ISTE factors."),
+      "Correlation between any two of an administrator's four ISTE factors.", takes_effect=_RESET),
     P("administrators.budget_per_student", 300.0, 0.0, 100000.0, "currency/student/year",
-      ASSUMPTION, "Annual budget for personalization policies, per student.", role=_POL),
+      ASSUMPTION, "Annual budget for personalization policies, per student.", role=_POL,
+      label='Budget per student per year'),
     P("administrators.allocation", "fixed", None, None, "-", ASSUMPTION,
       "Budget allocation: 'fixed' as the scenario sets it, or 'adaptive' (the term-end evaluation "
       "moves money between training, coaching and devices).", "choice", ("fixed", "adaptive"),
-      role=_POL),
+      role=_POL, label='How the budget is allocated',
+      choice_labels=(("fixed", "Fixed, as set here"),
+                     ("adaptive", "Moved each term by what the data show"))),
     P("administrators.evaluation_noise_sd", 0.3, 0.0, 1.0, "SD of outcome signal", ASSUMPTION,
       "Noise in the data administrators read at term end (shrinks with systemic improvement)."),
     P("administrators.reallocation_rate", 0.3, 0.0, 1.0, "share of budget/term", ASSUMPTION,
@@ -383,40 +438,48 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("pacing.mode", "lockstep", None, None, "-", "Model brief; Bloom (1984) for mastery learning",
       "Pacing policy: 'lockstep' (calendar), 'flexible' (bounded spread around the class), "
       "'mastery' (advance at a threshold) or 'self_paced'.", "choice",
-      ("lockstep", "flexible", "mastery", "self_paced"), role=_POL, evidence="moderate"),
+      ("lockstep", "flexible", "mastery", "self_paced"), role=_POL, evidence="moderate",
+      label='How students move through the course',
+      choice_labels=(("lockstep", "Lockstep: everyone follows the calendar"),
+                     ("flexible", "Flexible: work a little ahead or behind"),
+                     ("mastery", "Mastery: move on when ready"),
+                     ("self_paced", "Self-paced: each student sets the pace"))),
     P("pacing.calendar_rate", 0.025, 0.01, 0.06, "SD/week", ASSUMPTION + " (set to the status "
       "quo's average weekly gain)", "Weekly advance of the class's calendar position."),
     P("pacing.flexible_spread", 0.5, 0.0, 2.0, "SD of achievement", ASSUMPTION,
       "Under flexible pacing, how far a student may work ahead of or behind the class.",
-      role=_POL),
+      role=_POL, label='How far ahead or behind (flexible pacing)'),
     P("pacing.mastery_threshold", 0.8, 0.5, 1.0, "success rate",
       "Bloom (1984), Educational Researcher 13(6): mastery criteria of 80-90%",
       "Under mastery pacing, the estimated success rate a student needs to advance.", role=_POL,
-      evidence="moderate"),
+      evidence="moderate", label='Success rate needed to move on (mastery pacing)'),
     P("pacing.spread_cost_hours", 1.5, 0.0, 5.0, "hours/week per SD", ASSUMPTION,
       "Teacher hours per week per SD of spread in students' curriculum positions."),
     # --- training policy --------------------------------------------------------------------------
     P("training.workshop_hours", 0.0, 0.0, 100.0, "hours/teacher/year",
       "Yoon et al. (2007), REL 2007-033: 5-14 h no effect; about 49 h effective",
       "One-off workshop hours per trained teacher per year (delivered at term starts).",
-      role=_POL, evidence="moderate"),
+      role=_POL, evidence="moderate", takes_effect=_TERM, label='Workshop hours per teacher'),
     P("training.coaching_hours", 0.0, 0.0, 80.0, "hours/teacher/year",
       "Kraft, Blazar & Hogan (2018), RER 88(4): coaching +0.49 SD instructional practice",
       "Sustained one-to-one coaching hours per trained teacher per year (spread over weeks).",
-      role=_POL, evidence="strong"),
+      role=_POL, evidence="strong", takes_effect=_TERM, label='Coaching hours per teacher'),
     P("training.coaches_per_teacher", 0.0, 0.0, 0.5, "coaches/teacher", "Kraft et al. (2018): "
       "effects shrink in larger programmes", "Instructional coaches employed per teacher.",
-      role=_POL, evidence="moderate"),
+      role=_POL, evidence="moderate", takes_effect=_TERM,
+      label='Instructional coaches per teacher'),
     P("training.coach_capacity_hours", 400.0, 100.0, 1000.0, "hours/coach/year", ASSUMPTION,
-      "Coaching hours one full-time coach delivers per year."),
+      "Coaching hours one full-time coach delivers per year.", takes_effect=_TERM),
     P("training.plc_hours", 0.0, 0.0, 60.0, "hours/teacher/year",
       "Lynch, Hill, Gonzalez & Pollard (2019), EEPA 41(3): implementation meetings help",
       "Professional learning community hours per trained teacher per year.", role=_POL,
-      evidence="moderate"),
+      evidence="moderate", takes_effect=_TERM, label='Teacher learning-community hours'),
     P("training.coverage", 1.0, 0.0, 1.0, "share of teachers", ASSUMPTION,
-      "Share of teachers who receive the training.", role=_POL),
+      "Share of teachers who receive the training.", role=_POL, takes_effect=_RESET,
+      label='Share of teachers trained'),
     P("training.leadership_hours", 0.0, 0.0, 100.0, "hours/administrator/year", ASSUMPTION,
-      "Leadership training per administrator per year.", role=_POL),
+      "Leadership training per administrator per year.", role=_POL, takes_effect=_TERM,
+      label='Leadership training per administrator'),
     P("training.gain_per_hour", 0.012, 0.002, 0.04, "Likert units/hour",
       "Calibrated to Kraft et al. (2018): a year of coaching (about 40 h) gives about +0.49 SD",
       "Preparedness gained per hour of training that transfers into practice.",
@@ -435,55 +498,65 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- resources --------------------------------------------------------------------------------
     P("resources.class_size", 50, 10, 120, "students/class", ASSUMPTION,
       "Students per class (section). Fewer, smaller classes need extra teachers.", "int",
-      role=_POL),
+      role=_POL, takes_effect=_RESET, label='Students per class'),
     P("resources.funded_class_size", 50, 10, 120, "students/class", ASSUMPTION,
       "Class size the existing staff covers; smaller classes cost extra teachers.", "int",
-      role=_S),
+      role=_S, takes_effect=_RESET),
     P("resources.device_ratio", 0.0, 0.0, 1.0, "devices/student", ASSUMPTION,
-      "Institution-provided devices (with connectivity) per student.", role=_POL),
+      "Institution-provided devices (with connectivity) per student.", role=_POL,
+      takes_effect=_TERM, label='Institution devices per student'),
     P("resources.device_targeting", "universal", None, None, "-", ASSUMPTION,
       "Who receives institution devices: 'universal' (by lot) or 'need_based' (students without "
-      "home access first).", "choice", ("universal", "need_based"), role=_POL),
+      "home access first).", "choice", ("universal", "need_based"), role=_POL, takes_effect=_TERM,
+      label='Who gets devices first',
+      choice_labels=(("universal", "Everyone, by lottery"),
+                     ("need_based", "Students without home access first"))),
     P("resources.adaptive_platform", False, None, None, "-", "VanLehn (2011)",
-      "An adaptive practice platform is licensed.", "bool", role=_POL, evidence="strong"),
+      "An adaptive practice platform is licensed.", "bool", role=_POL, evidence="strong",
+      label='Adaptive practice software'),
     P("resources.platform_quality", 0.6, 0.0, 1.0, "index (0-1)", ASSUMPTION,
       "Quality of the adaptive platform (1 = a step-based tutoring system as in VanLehn 2011).",
-      role=_POL),
+      role=_POL, label='Quality of the adaptive software'),
     P("resources.analytics_tools", False, None, None, "-",
       "Ding, Santos & Borja (2024): teachers read student data with analytics tools",
-      "Learning-analytics dashboards for teachers.", "bool", role=_POL, evidence="weak"),
+      "Learning-analytics dashboards for teachers.", "bool", role=_POL, evidence="weak",
+      label='Learning-analytics dashboards for teachers'),
     P("resources.analytics_noise_reduction", 0.4, 0.0, 0.9, "share", ASSUMPTION,
       "Share of a teacher's diagnostic error removed by analytics tools."),
     P("resources.partial_access_share", 0.3, 0.0, 1.0, "share of access", ASSUMPTION,
-      "Access of a student with neither home access nor an institution device (labs, phones)."),
+      "Access of a student with neither home access nor an institution device (labs, phones).",
+      takes_effect=_TERM),
     # --- practice components ----------------------------------------------------------------------
     P("practices.interest_matching", False, None, None, "-", "Ding et al. (2024) model; Hidi & "
       "Renninger (2006)", "Tasks themed on students' interests.", "bool", role=_POL,
-      evidence="weak"),
+      evidence="weak", label="Tasks themed on students' interests"),
     P("practices.self_directed_plans", False, None, None, "-", "Ding et al. (2024) model; "
       "Xu & Jaggars (2014)", "Students set their own learning plans.", "bool", role=_POL,
-      evidence="weak"),
+      evidence="weak", label='Students set their own learning plans'),
     P("practices.personalized_feedback", False, None, None, "-", "Hattie & Timperley (2007)",
-      "One-to-one formative feedback.", "bool", role=_POL, evidence="moderate"),
+      "One-to-one formative feedback.", "bool", role=_POL, evidence="moderate",
+      label='One-to-one feedback'),
     P("practices.differentiated_instruction", False, None, None, "-", "Ding et al. (2024) model; "
       "Deunk et al. (2018), Educ. Research Review 24", "Small groups taught at their level.",
-      "bool", role=_POL, evidence="moderate"),
+      "bool", role=_POL, evidence="moderate", label='Small groups taught at their level'),
     P("practices.collaborative_projects", False, None, None, "-", "Cohen, Kulik & Kulik (1982)",
       "Collaborative projects and peer tutoring in small groups.", "bool", role=_POL,
-      evidence="moderate"),
+      evidence="moderate", label='Group projects and peer tutoring'),
     P("practices.learning_style_matching", False, None, None, "-", "Pashler et al. (2008)",
       "Tasks matched to 'learning styles' (no effect unless learning.style_matching_effect > 0).",
-      "bool", role=_POL, evidence="strong"),
+      "bool", role=_POL, evidence="strong", label="Tasks matched to 'learning styles'"),
     P("practices.tutor_per_student", False, None, None, "-", "VanLehn (2011); Bloom (1984)",
       "Idealized reference: one human tutor per student with perfect diagnosis.", "bool",
-      role=_POL, evidence="strong"),
+      role=_POL, evidence="strong", label='A personal tutor for every student (reference)'),
     # --- leadership and the administrators' levers ------------------------------------------------
     P("leadership.vision_weight", 1.0, 0.0, 3.0, "logit", ASSUMPTION,
       "Push of administrators' visionary leadership on teachers' adoption."),
     P("leadership.training_quality_weight", 1.0, 0.0, 2.0, "multiplier", ASSUMPTION,
-      "How strongly 'excellence in professional practice' scales the quality of training."),
+      "How strongly 'excellence in professional practice' scales the quality of training.",
+      takes_effect=_TERM),
     P("leadership.culture_deployment_floor", 0.5, 0.0, 1.0, "share", ASSUMPTION,
-      "Share of bought resources actually deployed under the least digital-age culture."),
+      "Share of bought resources actually deployed under the least digital-age culture.",
+      takes_effect=_TERM),
     # --- costs ------------------------------------------------------------------------------------
     P("costs.training_hour", 60.0, 20.0, 200.0, "currency/teacher-hour", ASSUMPTION,
       "Cost of one teacher-hour of workshop or PLC (facilitation and paid time)."),
@@ -502,8 +575,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("costs.leadership_hour", 100.0, 20.0, 400.0, "currency/administrator-hour", ASSUMPTION,
       "Cost of one administrator-hour of leadership training."),
     # --- survey instrument ------------------------------------------------------------------------
-    P("survey.item_noise_sd", 0.5, 0.1, 1.0, "Likert units", ASSUMPTION + " (the seed publishes "
-      "no item data)", "Item-to-item noise of a respondent's answers around their latent level."),
+    P("survey.item_noise_sd", 0.5, 0.1, 0.6, "Likert units", ASSUMPTION + " (the seed publishes "
+      "no item data)", "Item-to-item noise of a respondent's answers around their latent level "
+      "(above about 0.65 the published SDs cannot be reproduced)."),
     P("survey.items_per_factor", 5, 1, 20, "items", ASSUMPTION,
       "Items per ISTE factor in the synthetic questionnaire (for sampled responses).", "int"),
     *_survey_targets(),

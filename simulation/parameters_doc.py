@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.parameters import PARAMETERS, SECTIONS, Parameter
+from simulation.parameters import PARAMETERS, SECTIONS, TAKES_EFFECT_TEXT, Parameter
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 
@@ -32,7 +32,8 @@ SECTION_TITLES = {
 }
 
 
-def _num(x: float) -> str:
+def _num(x: float | int | bool | str | None) -> str:
+    assert isinstance(x, int | float), x
     return f"{int(x):d}" if float(x).is_integer() else f"{x:g}"
 
 
@@ -65,21 +66,32 @@ def render() -> str:
         "simulation.parameters_doc`); a test fails when this page is stale. Every scenario key is "
         "`section.key` below. *Role*: **policy** levers an institution controls, **uncertainty** "
         "about the world, **structure** (size, calendar). *Evidence*: strength of the source "
-        "behind the default. Sensitivity analysis samples the range unless an experiment "
-        "narrows it.",
+        "behind the default. *Takes effect*: when a change made during a run acts (from the "
+        "next week, from the next term start, or only on reset, in a new run). Sensitivity "
+        "analysis samples the range unless an experiment narrows it.",
+        "",
+        "Every value inside its range validates with the other parameters at their defaults. "
+        "Some combinations are refused by scenario validation (joint constraints, which designs "
+        "must respect): the policies' cost must fit `administrators.budget_per_student`; "
+        "`training.coaching_hours` > 0 needs `training.coaches_per_teacher` > 0; every survey "
+        "target must be reachable with its group's size and `survey.item_noise_sd` (a survey SD "
+        "below about 0.57 needs an item noise below the default 0.5; means near the ends of the "
+        "scale need smaller SDs).",
         "",
         f"{len(PARAMETERS)} parameters.",
     ]
     for section in SECTIONS:
         lines += ["", f"## {SECTION_TITLES.get(section, section)} (`[{section}]`)", "",
-                  "| parameter | default | range | unit | role | evidence | source | meaning |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| parameter | label | default | range | unit | role | evidence | takes effect "
+                  "| source | meaning |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for p in PARAMETERS:
             if p.section != section:
                 continue
             lines.append(
-                f"| `{p.name}` | {_value(p)} | {_range(p)} | {_cell(p.unit)} | {p.role} | "
-                f"{p.evidence} | {_cell(p.source)} | {_cell(p.description)} |"
+                f"| `{p.name}` | {_cell(p.label)} | {_value(p)} | {_range(p)} | {_cell(p.unit)} "
+                f"| {p.role} | {p.evidence} | {TAKES_EFFECT_TEXT[p.takes_effect]} "
+                f"| {_cell(p.source)} | {_cell(p.description)} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -6,22 +6,18 @@ population whatever the policies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 from simulation.calibration import correlated_normals, normal_scores, solve_latent, standardize
 from simulation.parameters import GROUP_FACTORS
+from simulation.params import Params
 from simulation.state import AdministratorState, ClassState, StudentState, TeacherState
-
-Values = Mapping[str, Mapping[str, Any]]
 
 
 def calibrated_factors(
-    rng: np.random.Generator, values: Values, group: str, n: int, correlation: float,
+    rng: np.random.Generator, params: Params, group: str, n: int, correlation: float,
     anchor: np.ndarray | None = None, anchor_correlation: float = 0.0,
 ) -> np.ndarray:
     """Latent ISTE factor levels ``(n, k)`` of a group, calibrated to its survey targets.
@@ -36,14 +32,11 @@ def calibrated_factors(
     if anchor is not None:
         z = anchor_correlation * anchor[:, None] + np.sqrt(1 - anchor_correlation**2) * z
     z = standardize(normal_scores(z))
-    noise = values["survey"]["item_noise_sd"]
-    section = values[group]
+    noise = params.survey.item_noise_sd
     latent = np.empty((n, len(factors)))
     for j, factor in enumerate(factors):
-        latent[:, j] = solve_latent(
-            z[:, j], section[f"{factor}_mean"], section[f"{factor}_sd"], noise,
-            label=f"{group}.{factor}",
-        )
+        mean, sd = params.survey_target(group, factor)
+        latent[:, j] = solve_latent(z[:, j], mean, sd, noise, label=f"{group}.{factor}")
     return latent
 
 
@@ -60,11 +53,11 @@ def _bounded(rng: np.random.Generator, mean: float, sd: float, n: int,
 
 
 def build_students(
-    rng: np.random.Generator, values: Values, n_classes: int
+    rng: np.random.Generator, params: Params, n_classes: int
 ) -> tuple[StudentState, np.ndarray]:
     """Students stored class by class; returns the state and each class's size."""
-    st = values["students"]
-    n = int(values["institution"]["n_students"])
+    st = params.students
+    n = params.institution.n_students
     sizes = class_sizes(n, n_classes)
     class_id = np.repeat(np.arange(n_classes, dtype=np.int32), sizes)
 
@@ -73,14 +66,14 @@ def build_students(
     def correlated(rho: float) -> np.ndarray:
         return rho * achievement + np.sqrt(1 - rho**2) * rng.standard_normal(n)
 
-    ses = correlated(st["ses_achievement_correlation"])
-    sigma = st["aptitude_sd"]
-    aptitude = np.exp(sigma * correlated(st["aptitude_prior_correlation"]) - sigma**2 / 2)
-    self_regulation = _bounded(rng, st["self_regulation_mean"], st["self_regulation_sd"], n,
-                               correlated(st["self_regulation_prior_correlation"]))
-    engagement = _bounded(rng, st["engagement_mean"], st["engagement_sd"], n)
+    ses = correlated(st.ses_achievement_correlation)
+    sigma = st.aptitude_sd
+    aptitude = np.exp(sigma * correlated(st.aptitude_prior_correlation) - sigma**2 / 2)
+    self_regulation = _bounded(rng, st.self_regulation_mean, st.self_regulation_sd, n,
+                               correlated(st.self_regulation_prior_correlation))
+    engagement = _bounded(rng, st.engagement_mean, st.engagement_sd, n)
 
-    rate, slope = st["home_access_rate"], st["access_ses_slope"]
+    rate, slope = st.home_access_rate, st.access_ses_slope
     if rate >= 1.0:
         home_access = np.ones(n, dtype=bool)
     else:
@@ -88,8 +81,8 @@ def build_students(
         home_access = rng.random(n) < expit(intercept + slope * ses)
 
     competencies = calibrated_factors(
-        rng, values, "students", n, st["competency_correlation"],
-        anchor=achievement, anchor_correlation=st["competency_achievement_correlation"],
+        rng, params, "students", n, st.competency_correlation,
+        anchor=achievement, anchor_correlation=st.competency_achievement_correlation,
     )
     quartile = np.searchsorted(np.quantile(achievement, [0.25, 0.5, 0.75]), achievement,
                                side="right").astype(np.int8)
@@ -103,14 +96,14 @@ def build_students(
         ses=ses,
         engagement_affective=engagement.copy(),
         engagement_behavioural=np.clip(
-            values["engagement"]["self_regulation_weight"] * self_regulation
-            + (1 - values["engagement"]["self_regulation_weight"]) * engagement, 0, 1),
+            params.engagement.self_regulation_weight * self_regulation
+            + (1 - params.engagement.self_regulation_weight) * engagement, 0, 1),
         engagement_base=np.zeros(n),
         self_regulation=self_regulation,
         home_access=home_access,
         has_device=np.zeros(n, dtype=bool),
-        access=np.where(home_access, 1.0, values["resources"]["partial_access_share"]),
-        interest=rng.integers(0, st["interest_topics"], n).astype(np.int8),
+        access=np.where(home_access, 1.0, params.resources.partial_access_share),
+        interest=rng.integers(0, st.interest_topics, n).astype(np.int8),
         style=rng.integers(0, 3, n).astype(np.int8),
         position=class_mean[class_id],
         competencies=competencies,
@@ -124,16 +117,16 @@ def build_students(
     return state, sizes
 
 
-def build_teachers(rng: np.random.Generator, values: Values, m: int) -> TeacherState:
+def build_teachers(rng: np.random.Generator, params: Params, m: int) -> TeacherState:
     """Teachers calibrated to Table 2, with attitudes, colleague ties and training coverage."""
-    te, tr = values["teachers"], values["training"]
-    preparedness = calibrated_factors(rng, values, "teachers", m, te["factor_correlation"])
-    attitude = _bounded(rng, te["attitude_mean"], te["attitude_sd"], m)
-    k = min(int(te["colleague_ties"]), m - 1)
+    te, tr = params.teachers, params.training
+    preparedness = calibrated_factors(rng, params, "teachers", m, te.factor_correlation)
+    attitude = _bounded(rng, te.attitude_mean, te.attitude_sd, m)
+    k = min(te.colleague_ties, m - 1)
     ties = (np.arange(m)[:, None] + rng.integers(1, max(m, 2), size=(m, k))) % m
     order = rng.permutation(m)
     trained = np.zeros(m, dtype=bool)
-    trained[order[: int(round(tr["coverage"] * m))]] = True
+    trained[order[: int(round(tr.coverage * m))]] = True
     return TeacherState(
         preparedness=preparedness,
         attitude=attitude,
@@ -142,16 +135,16 @@ def build_teachers(rng: np.random.Generator, values: Values, m: int) -> TeacherS
         workload_ratio=np.zeros(m),
         know_how=np.zeros(m),
         trained=trained,
-        coached=trained & (tr["coaching_hours"] > 0),
+        coached=trained & (tr.coaching_hours > 0),
         ties=ties.astype(np.int32),
-        diagnostic_noise=np.full(m, te["diagnostic_noise_sd"]),
+        diagnostic_noise=np.full(m, te.diagnostic_noise_sd),
     )
 
 
-def build_administrators(rng: np.random.Generator, values: Values, a: int) -> AdministratorState:
+def build_administrators(rng: np.random.Generator, params: Params, a: int) -> AdministratorState:
     """Administrators calibrated to Table 3."""
-    factors = calibrated_factors(rng, values, "administrators", a,
-                                 values["administrators"]["factor_correlation"])
+    factors = calibrated_factors(rng, params, "administrators", a,
+                                 params.administrators.factor_correlation)
     return AdministratorState(factors=factors)
 
 

@@ -19,14 +19,13 @@ import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
+from typing import Any
 
 from simulation.errors import UserError
-from simulation.parameters import PARAMETERS, REGISTRY, SECTIONS, Parameter, defaults
+from simulation.parameters import REGISTRY, SECTIONS, defaults
+from simulation.params import Params, coerce_value
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "question", "extends", "name")
@@ -56,6 +55,10 @@ class Scenario:
         Names of the scenarios it extends, nearest first.
     warnings
         Situations that run but that a user should know about (carried into outputs).
+
+    The typed, frozen parameters the model reads are :attr:`params`
+    (``scenario.params.learning.gain_per_hour``); ``values`` and :meth:`flat` serve exports and
+    user interfaces.
     """
 
     name: str
@@ -65,6 +68,11 @@ class Scenario:
     source: str | None = None
     chain: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def params(self) -> Params:
+        """The typed, frozen parameters the model reads (``scenario.params.learning...``)."""
+        return Params.from_values(self.values)
 
     def get(self, name: str) -> Any:
         """Value of a dotted parameter name, e.g. ``scenario.get("pacing.mode")``."""
@@ -122,28 +130,6 @@ def _split(name: str, where: str | None) -> tuple[str, str]:
     return section, key
 
 
-def _field_type(p: Parameter) -> tuple[Any, Any]:
-    if p.kind == "bool":
-        return StrictBool, Field(default=p.default)
-    if p.kind == "choice":
-        return Literal[p.choices], Field(default=p.default)  # type: ignore[valid-type]
-    typ = int if p.kind == "int" else float
-    return typ, Field(default=p.default, ge=p.low, le=p.high)
-
-
-@cache
-def _section_models() -> dict[str, type[BaseModel]]:
-    models: dict[str, type[BaseModel]] = {}
-    for section in SECTIONS:
-        fields = {p.key: _field_type(p) for p in PARAMETERS if p.section == section}
-        models[section] = create_model(  # type: ignore[call-overload]
-            f"Section_{section}",
-            __config__=ConfigDict(extra="forbid", strict=False),
-            **fields,
-        )
-    return models
-
-
 def _nearest(name: str) -> str:
     """``"; did you mean 'x'?"`` for the registry name closest to ``name``, or ``""``."""
     near = difflib.get_close_matches(name, REGISTRY, n=1, cutoff=0.5)
@@ -181,59 +167,73 @@ def _merge(base: Mapping[str, Mapping[str, Any]], over: Mapping[str, Any]) -> di
 
 
 def _validate(values: Mapping[str, Mapping[str, Any]], where: str) -> dict[str, dict[str, Any]]:
-    models = _section_models()
-    out: dict[str, dict[str, Any]] = {}
-    for section in SECTIONS:
-        body = values.get(section, {})
+    """Every registry parameter checked and typed (``simulation.params.coerce_value``)."""
+    out: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
+    for p in REGISTRY.values():
+        body = values.get(p.section, {})
+        value = body.get(p.key, p.default)
         try:
-            out[section] = models[section](**body).model_dump()
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            key = str(err["loc"][0]) if err["loc"] else "?"
-            name = f"{section}.{key}"
-            p = REGISTRY.get(name)
-            allowed = p.allowed() if p else "a known parameter"
+            out.setdefault(p.section, {})[p.key] = coerce_value(p, value)
+        except ValueError as exc:
             raise ScenarioError(
-                f"{where}: [{section}] {key} = {body.get(key)!r} is not allowed: "
-                f"'{name}' must be {allowed}"
+                f"{where}: [{p.section}] {p.key} = {_toml_repr(value)} is not allowed ({exc}): "
+                f"'{p.name}' must be {p.allowed()}"
             ) from None
+    for section, body in values.items():
+        unknown = [k for k in body if f"{section}.{k}" not in REGISTRY]
+        if unknown:
+            name = f"{section}.{unknown[0]}"
+            raise ScenarioError(f"{where}: unknown parameter '{name}'{_nearest(name)}")
     return out
 
 
-def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> list[str]:
+def _toml_repr(value: Any) -> str:
+    """A value as TOML writes it (``true``, ``"0.7"``, ``3``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def check_consistency(values: Mapping[str, Mapping[str, Any]] | Params,
+                      where: str) -> list[str]:
     """Reject impossible policy combinations; return warnings for ones that run but degrade.
 
     Raises
     ------
     ScenarioError
-        For coaching with no coaches or a fixed allocation that costs more than the budget.
+        For coaching with no coaches, an unreachable survey target or a fixed allocation that
+        costs more than the budget.
     """
     from simulation.costs import annual_costs
+    from simulation.practices import PACING_MODES, STYLE_MATCHING
 
+    params = values if isinstance(values, Params) else Params.from_values(values)
     warnings: list[str] = []
-    tr, res, inst = values["training"], values["resources"], values["institution"]
-    if tr["coaching_hours"] > 0 and tr["coaches_per_teacher"] == 0:
+    tr, res, inst = params.training, params.resources, params.institution
+    if tr.coaching_hours > 0 and tr.coaches_per_teacher == 0:
         raise ScenarioError(
-            f"{where}: [training] coaching_hours = {tr['coaching_hours']:g} but "
+            f"{where}: [training] coaching_hours = {tr.coaching_hours:g} but "
             "coaches_per_teacher = 0: coaching needs coaches (set training.coaches_per_teacher "
             "> 0 or coaching_hours = 0)"
         )
-    if tr["coaching_hours"] > 0:
-        capacity = tr["coaches_per_teacher"] * tr["coach_capacity_hours"]
-        demand = tr["coaching_hours"] * tr["coverage"]
+    if tr.coaching_hours > 0:
+        capacity = tr.coaches_per_teacher * tr.coach_capacity_hours
+        demand = tr.coaching_hours * tr.coverage
         if capacity < demand:
             warnings.append(
                 f"coaching demand ({demand:g} h/teacher/year) exceeds coach capacity "
                 f"({capacity:g} h/teacher/year): each trained teacher gets only "
-                f"{capacity / max(tr['coverage'], 1e-9):.3g} h"
+                f"{capacity / max(tr.coverage, 1e-9):.3g} h"
             )
-    if res["class_size"] > inst["n_students"]:
+    if res.class_size > inst.n_students:
         warnings.append(
-            f"class_size {res['class_size']} exceeds n_students {inst['n_students']}: one class"
+            f"class_size {res.class_size} exceeds n_students {inst.n_students}: one class"
         )
-    _check_survey_targets(values, where)
-    costs = annual_costs(values)
-    budget = values["administrators"]["budget_per_student"]
+    _check_survey_targets(params, where)
+    costs = annual_costs(params)
+    budget = params.administrators.budget_per_student
     if costs["total_per_student"] > budget + 1e-9:
         raise ScenarioError(
             f"{where}: the policies cost {costs['total_per_student']:.0f} per student per year "
@@ -242,15 +242,13 @@ def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> li
                 f"{k} {v:.0f}" for k, v in costs.items() if k != "total_per_student" and v > 0
             ) + ")"
         )
-    if values["practices"]["learning_style_matching"] and values["learning"][
-        "style_matching_effect"
-    ] == 0:
+    if STYLE_MATCHING.is_on(params) and params.learning.style_matching_effect == 0:
         warnings.append(
             "learning_style_matching is on but learning.style_matching_effect = 0 (the evidence "
             "default, Pashler et al. 2008): it changes nothing"
         )
-    if values["pacing"]["mode"] == "self_paced" and not (
-        values["resources"]["device_ratio"] > 0 or values["students"]["home_access_rate"] >= 0.99
+    if PACING_MODES[params.pacing.mode].self_steered and not (
+        res.device_ratio > 0 or params.students.home_access_rate >= 0.99
     ):
         warnings.append(
             "self-paced pacing without full device access: students without access fall behind"
@@ -258,21 +256,21 @@ def check_consistency(values: Mapping[str, Mapping[str, Any]], where: str) -> li
     return warnings
 
 
-def _check_survey_targets(values: Mapping[str, Mapping[str, Any]], where: str) -> None:
+def _check_survey_targets(params: Params, where: str) -> None:
     """Every week-0 survey target must be reachable by its group's size and the item noise."""
     from simulation.calibration import CalibrationError, location_spread
     from simulation.costs import staffing
     from simulation.parameters import GROUP_FACTORS
 
-    _, n_teachers, _ = staffing(values)
-    sizes = {"students": int(values["institution"]["n_students"]), "teachers": n_teachers,
-             "administrators": int(values["institution"]["n_administrators"])}
-    noise = float(values["survey"]["item_noise_sd"])
+    _, n_teachers, _ = staffing(params)
+    sizes = {"students": params.institution.n_students, "teachers": n_teachers,
+             "administrators": params.institution.n_administrators}
+    noise = params.survey.item_noise_sd
     for group, factors in GROUP_FACTORS.items():
         for factor in factors:
+            mean, sd = params.survey_target(group, factor)
             try:
-                location_spread(sizes[group], float(values[group][f"{factor}_mean"]),
-                                float(values[group][f"{factor}_sd"]), noise,
+                location_spread(sizes[group], mean, sd, noise,
                                 f"[{group}] {factor}_mean/{factor}_sd")
             except CalibrationError as exc:
                 raise ScenarioError(f"{where}: {exc}") from None
@@ -328,11 +326,20 @@ def _load_raw(path: Path, seen: tuple[str, ...]) -> tuple[dict, tuple[str, ...]]
         raise ScenarioError(f"{where}: 'extends = \"{parent}\"' makes a cycle")
     parent_data, chain = _load_raw(parent_path, (*seen, key))
     merged = _merge({s: parent_data.get(s, {}) for s in SECTIONS}, data)
-    for meta in ("description", "question"):
-        merged.setdefault(meta, data.get(meta, parent_data.get(meta, "")))
-        if meta in data:
-            merged[meta] = data[meta]
+    _inherit_meta(merged, data, parent_data)
     return merged, (parent_path.stem, *chain)
+
+
+def _inherit_meta(merged: dict, data: Mapping[str, Any], parent: Mapping[str, Any]) -> None:
+    """What a scenario that ``extends`` another keeps of its base's words.
+
+    The description is inherited unless the file sets its own; the question is not (a derived
+    scenario asks its own question, or none); the name is the file's own ``name`` if it sets one.
+    """
+    merged["description"] = data.get("description", parent.get("description", ""))
+    merged["question"] = data.get("question", "")
+    if "name" in data:
+        merged["name"] = data["name"]
 
 
 def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -354,7 +361,7 @@ def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None 
     raw, chain = _load_raw(path, (str(path.resolve()),))
     values = _validate(_merge(defaults(), raw), str(path))
     scenario = Scenario(
-        name=raw.get("name", path.stem) if "name" in raw else path.stem,
+        name=str(raw.get("name", path.stem)),
         description=str(raw.get("description", "")),
         question=str(raw.get("question", "")),
         values=values,

@@ -7,19 +7,22 @@ All continuous states have documented ranges (also in ``docs/ODD.md``):
 - achievement, prior achievement, curriculum position: SD units of the starting cohort (unbounded,
   week-0 mean 0 and SD 1);
 - engagement, self-regulation, access, attitude, adoption, stress: 0-1.
+
+:class:`InstitutionState` gathers everything a submodel reads or writes besides the parameters
+(``simulation.params.Params``) and the random streams (:class:`Streams`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulation.scales import factor_level
 
-def factor_level(latent: np.ndarray) -> np.ndarray:
-    """A latent ISTE factor as a 0-1 level: 0 at "not at all / not prepared", 1 at "great extent /
-    highly prepared" (``clip((latent - 1) / 3, 0, 1)``)."""
-    return np.clip((latent - 1.0) / 3.0, 0.0, 1.0)
+if TYPE_CHECKING:  # the policy's types only: the state module imports nothing of the kernel
+    from simulation.policy import Levers, Policy
 
 
 @dataclass
@@ -82,3 +85,94 @@ class ClassState:
     size: np.ndarray  # int students in the class
     start: np.ndarray  # first student row of the class (students are stored class by class)
     calendar_position: np.ndarray  # lockstep position of the class (SD units)
+
+
+@dataclass
+class Roster:
+    """Who teaches whom and in which order devices go: fixed for a run."""
+
+    student_teacher: np.ndarray  # int32 teacher of each student
+    teacher_students: np.ndarray  # float students per teacher
+    teacher_classes: np.ndarray  # float classes per teacher
+    device_orders: dict[str, np.ndarray]  # student rows in the order each targeting serves them
+
+
+@dataclass
+class TermState:
+    """What the administration set at the last term start (``administration.start_term``)."""
+
+    leadership: dict[str, float]  # vision, culture, excellence, systemic (0-1)
+    deployment: float  # share of bought resources actually deployed (culture)
+    training_quality: float  # multiplier of training gains (excellence)
+    coaching_weekly: np.ndarray  # per teacher, coaching hours each week
+    plc_weekly: np.ndarray  # per teacher, learning-community hours each week
+    workshop_due: np.ndarray  # per teacher, workshop hours delivered this term
+    n_project_groups: int  # collaborative groups drawn this term
+
+
+@dataclass
+class WeekState:
+    """The week's derived state: the teachers' read of students and the activity mix."""
+
+    estimate: np.ndarray  # per student, the teacher's estimate of achievement (SD units)
+    shares: dict[str, np.ndarray]  # per student, class time in each activity of the week's mix
+    teacher_personal_share: np.ndarray  # per teacher, class time actually personalized
+    pacing_hours: np.ndarray  # per teacher, hours managing the spread of positions
+    competencies_moved: bool  # some practice has moved the competencies since week 0
+
+
+@dataclass
+class Accounts:
+    """Money: the current annual cost of the policies, what was spent, term-end evaluations."""
+
+    annual_cost: dict[str, float]  # per student per year, by item and ``total_per_student``
+    spending_per_student: float  # spent so far
+    evaluations: list[dict[str, Any]]  # one record per adaptive term-end evaluation
+
+
+@dataclass
+class InstitutionState:
+    """Everything the submodels read and write besides the parameters and the random streams.
+
+    ``policy`` (switches and modes, resolved from the parameters) and ``levers`` (budget levers,
+    which an adaptive allocation moves) are part of the state because they change during a run.
+    """
+
+    students: StudentState
+    teachers: TeacherState
+    administrators: AdministratorState
+    classes: ClassState
+    roster: Roster
+    term: TermState
+    this_week: WeekState
+    policy: Policy
+    levers: Levers
+    accounts: Accounts
+    week: int = 0  # completed teaching weeks
+
+
+NOISE_STREAMS: tuple[str, ...] = (
+    "diagnosis", "hours", "tasks", "engagement", "groups", "evaluation", "devices",
+)
+
+
+@dataclass(frozen=True)
+class Streams:
+    """Independent random streams, one per source of noise (split in ``NOISE_STREAMS`` order)."""
+
+    diagnosis: np.random.Generator
+    hours: np.random.Generator
+    tasks: np.random.Generator
+    engagement: np.random.Generator
+    groups: np.random.Generator
+    evaluation: np.random.Generator
+    devices: np.random.Generator
+
+    @classmethod
+    def spawn(cls, rng: np.random.Generator) -> Streams:
+        """Split ``rng`` into the named streams."""
+        return cls(**dict(zip(NOISE_STREAMS, rng.spawn(len(NOISE_STREAMS)), strict=True)))
+
+
+__all__ = ["Accounts", "AdministratorState", "ClassState", "InstitutionState", "Roster",
+           "StudentState", "Streams", "TeacherState", "TermState", "WeekState", "factor_level"]

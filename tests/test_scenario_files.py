@@ -112,6 +112,8 @@ def test_parameter_docs_are_generated_from_the_current_registry() -> None:
 
 
 def test_unreachable_survey_target_is_reported_by_validation(write_scenario) -> None:
-    path = write_scenario('[teachers]\ndesign_digital_age_learning_sd = 0.35\n')
+    # each value is inside its range; together (much item noise, a small SD) they are unreachable
+    path = write_scenario('[survey]\nitem_noise_sd = 0.6\n'
+                          '[teachers]\ndesign_digital_age_learning_sd = 0.6\n')
     with pytest.raises(ScenarioError, match=r"design_digital_age_learning.*smallest reachable SD"):
         load_scenario(path)

@@ -1,56 +1,63 @@
 """The policy levers shown on the dashboard, grouped, with plain-language labels.
 
-Only the label, the group and *when a change takes effect* live here; bounds, units, defaults,
-sources and evidence strength are read from :data:`simulation.parameters.REGISTRY`.
+Only the group and the display order live here; the plain-language label, *when a change takes
+effect*, bounds, units, defaults, sources and evidence strength are read from
+:data:`simulation.parameters.REGISTRY`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from simulation.parameters import REGISTRY, Parameter
+from simulation.parameters import REGISTRY, Parameter, TakesEffect
 
-When = Literal["week", "term", "reset"]
+When = TakesEffect
 
 WHEN_TEXT: dict[When, str] = {
-    "week": "from the next week",
-    "term": "from the next term",
+    "next_week": "from the next week",
+    "next_term": "from the next term",
     "reset": "when you press Reset",
 }
 
 
 @dataclass(frozen=True)
 class Lever:
-    """One lever: a registry parameter with its dashboard label.
+    """One lever: a registry parameter shown in a dashboard group.
 
     Attributes
     ----------
     name
         Dotted registry name.
-    label
-        Plain-language label shown next to the control.
     group
         Group title the lever is shown under.
-    when
-        When a change made during a run takes effect: ``week`` (next step), ``term`` (next
-        term start, when the administration allocates) or ``reset`` (it changes who is in the
-        institution, so it needs a fresh run).
-    choice_labels
-        Plain-language label of each choice of a ``choice`` parameter.
     """
 
     name: str
-    label: str
     group: str
-    when: When = "week"
-    choice_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def param(self) -> Parameter:
         """The registry entry."""
         return REGISTRY[self.name]
+
+    @property
+    def label(self) -> str:
+        """Plain-language label shown next to the control (the registry's)."""
+        return self.param.label
+
+    @property
+    def when(self) -> When:
+        """When a change made during a run takes effect (the registry's ``takes_effect``):
+        ``next_week``, ``next_term`` (when the administration allocates) or ``reset`` (it
+        changes who is in the institution, so it needs a fresh run)."""
+        return self.param.takes_effect
+
+    @property
+    def choice_labels(self) -> tuple[tuple[str, str], ...]:
+        """Plain-language label of each choice of a ``choice`` parameter (the registry's)."""
+        return self.param.choice_labels
 
     @property
     def unit(self) -> str:
@@ -95,54 +102,33 @@ GROUPS: tuple[str, ...] = ("Pacing", "Training", "Resources and budget", "Classr
 
 LEVERS: tuple[Lever, ...] = (
     # pacing
-    Lever("pacing.mode", "How students move through the course", "Pacing",
-          choice_labels=(("lockstep", "Lockstep: everyone follows the calendar"),
-                         ("flexible", "Flexible: work a little ahead or behind"),
-                         ("mastery", "Mastery: move on when ready"),
-                         ("self_paced", "Self-paced: each student sets the pace"))),
-    Lever("pacing.flexible_spread", "How far ahead or behind (flexible pacing)", "Pacing"),
-    Lever("pacing.mastery_threshold", "Success rate needed to move on (mastery pacing)",
-          "Pacing"),
+    Lever("pacing.mode", "Pacing"),
+    Lever("pacing.flexible_spread", "Pacing"),
+    Lever("pacing.mastery_threshold", "Pacing"),
     # training
-    Lever("training.workshop_hours", "Workshop hours per teacher", "Training", "term"),
-    Lever("training.coaching_hours", "Coaching hours per teacher", "Training", "term"),
-    Lever("training.coaches_per_teacher", "Instructional coaches per teacher", "Training",
-          "term"),
-    Lever("training.plc_hours", "Teacher learning-community hours", "Training", "term"),
-    Lever("training.coverage", "Share of teachers trained", "Training", "reset"),
-    Lever("training.leadership_hours", "Leadership training per administrator", "Training",
-          "term"),
+    Lever("training.workshop_hours", "Training"),
+    Lever("training.coaching_hours", "Training"),
+    Lever("training.coaches_per_teacher", "Training"),
+    Lever("training.plc_hours", "Training"),
+    Lever("training.coverage", "Training"),
+    Lever("training.leadership_hours", "Training"),
     # resources and budget
-    Lever("administrators.budget_per_student", "Budget per student per year",
-          "Resources and budget"),
-    Lever("resources.device_ratio", "Institution devices per student", "Resources and budget",
-          "term"),
-    Lever("resources.device_targeting", "Who gets devices first", "Resources and budget",
-          "reset", choice_labels=(("universal", "Everyone, by lottery"),
-                                  ("need_based", "Students without home access first"))),
-    Lever("resources.adaptive_platform", "Adaptive practice software", "Resources and budget"),
-    Lever("resources.platform_quality", "Quality of the adaptive software",
-          "Resources and budget"),
-    Lever("resources.analytics_tools", "Learning-analytics dashboards for teachers",
-          "Resources and budget"),
-    Lever("resources.class_size", "Students per class", "Resources and budget", "reset"),
-    Lever("administrators.allocation", "How the budget is allocated", "Resources and budget",
-          choice_labels=(("fixed", "Fixed, as set here"),
-                         ("adaptive", "Moved each term by what the data show"))),
+    Lever("administrators.budget_per_student", "Resources and budget"),
+    Lever("resources.device_ratio", "Resources and budget"),
+    Lever("resources.device_targeting", "Resources and budget"),
+    Lever("resources.adaptive_platform", "Resources and budget"),
+    Lever("resources.platform_quality", "Resources and budget"),
+    Lever("resources.analytics_tools", "Resources and budget"),
+    Lever("resources.class_size", "Resources and budget"),
+    Lever("administrators.allocation", "Resources and budget"),
     # classroom practices
-    Lever("practices.differentiated_instruction", "Small groups taught at their level",
-          "Classroom practices"),
-    Lever("practices.personalized_feedback", "One-to-one feedback", "Classroom practices"),
-    Lever("practices.collaborative_projects", "Group projects and peer tutoring",
-          "Classroom practices"),
-    Lever("practices.self_directed_plans", "Students set their own learning plans",
-          "Classroom practices"),
-    Lever("practices.interest_matching", "Tasks themed on students' interests",
-          "Classroom practices"),
-    Lever("practices.learning_style_matching", "Tasks matched to 'learning styles'",
-          "Classroom practices"),
-    Lever("practices.tutor_per_student", "A personal tutor for every student (reference)",
-          "Classroom practices"),
+    Lever("practices.differentiated_instruction", "Classroom practices"),
+    Lever("practices.personalized_feedback", "Classroom practices"),
+    Lever("practices.collaborative_projects", "Classroom practices"),
+    Lever("practices.self_directed_plans", "Classroom practices"),
+    Lever("practices.interest_matching", "Classroom practices"),
+    Lever("practices.learning_style_matching", "Classroom practices"),
+    Lever("practices.tutor_per_student", "Classroom practices"),
 )
 
 BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}

@@ -6,63 +6,90 @@ level without practice, so the status quo persists:
 
     d theta = growth_rate * exposure * (4.5 - theta) / 3.5 - decay_rate * (theta - theta_0)
 
-Exposures: creativity <- projects + half of self-directed plans + teacher 'facilitate creativity' x
-personalized share; communication <- projects; research fluency <- self-directed plans + half of
-adaptive practice; critical thinking <- differentiated groups + one-to-one feedback; digital
-citizenship <- teacher 'promote digital citizenship' x digital activities (platform, projects,
-plans); technology operations <- access x (adaptive practice + teacher 'model digital-age work' x
-personalized share).
+A competency's exposure is ``scale x (sum of practice weight x share + teacher part)``: the
+weights are the practices' ``exposure`` (``simulation.practices``), the teacher part and the scale
+are below. With the bundled practices: creativity <- projects + half of self-directed plans +
+teacher 'facilitate creativity' x personalized share; communication <- projects; research fluency
+<- self-directed plans + half of adaptive practice; critical thinking <- differentiated groups +
+one-to-one feedback; digital citizenship <- teacher 'promote digital citizenship' x digital
+activities (platform, projects, plans); technology operations <- access x (adaptive practice +
+teacher 'model digital-age work' x personalized share). Practices that need access count only
+the time a student has it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from simulation.state import factor_level
+from simulation.parameters import STUDENT_FACTORS, TEACHER_FACTORS
+from simulation.params import Params
+from simulation.scales import factor_level
+from simulation.state import InstitutionState, Streams
 
-if TYPE_CHECKING:
-    from simulation.model import PersonalizedLearningModel
+TEACHER_PART: dict[str, tuple[str, float]] = {
+    "creativity_innovation": ("facilitate_inspire_creativity", 0.5),
+    "technology_operations": ("model_digital_age_work", 1.0),
+}
+"""Competencies a teacher's preparedness builds in all personalized time: (teacher factor,
+weight), times the personalized share."""
+
+SCALED_BY: dict[str, str] = {
+    "digital_citizenship": "promote_digital_citizenship",  # a teacher factor
+    "technology_operations": "access",  # the student's access to digital learning
+}
+"""What multiplies a competency's whole exposure."""
 
 
+def grow_competencies(params: Params, state: InstitutionState, streams: Streams) -> None:
+    """One week of competency and self-regulation growth.
 
-def grow_competencies(model: PersonalizedLearningModel) -> None:
-    """One week of competency and self-regulation growth."""
-    s, v, shares = model.student_state, model.values, model.shares
-    cv = v["competencies"]
+    Reads the week's shares and teachers' personalized share, teacher preparedness, access and
+    week-0 competencies; writes ``students.competencies``, ``self_regulation`` and
+    ``this_week.competencies_moved``; draws nothing.
+    """
+    s, week = state.students, state.this_week
+    cv = params.competencies
     theta = s.competencies
-    if not model.teacher_personal_share.any():  # every exposure is zero: only drift back
-        if model.competencies_moved:
-            theta -= cv["decay_rate"] * (theta - s.competencies_start)
+    if not week.teacher_personal_share.any():  # every exposure is zero: only drift back
+        if week.competencies_moved:
+            theta -= cv.decay_rate * (theta - s.competencies_start)
         return
-    model.competencies_moved = True
+    week.competencies_moved = True
+    shares = week.shares
+    present = state.policy.present(shares)
     n = s.achievement.shape[0]
-    zero = np.zeros(n)
-    collab = shares.get("collaborative", zero)
-    plans = shares.get("self_directed", zero)
-    adaptive = shares.get("adaptive", zero) * s.access
-    feedback = shares.get("feedback", zero)
+    effective = {p.name: shares[p.name] * s.access if p.needs_access else shares[p.name]
+                 for p in present}
     personal = 1.0 - shares["whole_class"]
-    prep = factor_level(model.teacher_state.preparedness)
-    idx = model.student_teacher
+    prep = factor_level(state.teachers.preparedness)
+    idx = state.roster.student_teacher
     exposure = np.empty_like(theta)
-    exposure[:, 0] = collab + 0.5 * plans + 0.5 * prep[idx, 0] * personal
-    exposure[:, 1] = collab
-    exposure[:, 2] = plans + 0.5 * adaptive
-    exposure[:, 3] = shares.get("differentiated", zero) + feedback
-    exposure[:, 4] = prep[idx, 3] * (adaptive + collab + plans)
-    exposure[:, 5] = s.access * (adaptive + prep[idx, 2] * personal)
+    for j, competency in enumerate(STUDENT_FACTORS):
+        total = np.zeros(n)
+        for practice in present:
+            weight = practice.weight(competency)
+            if weight:
+                total = total + weight * effective[practice.name]
+        if competency in TEACHER_PART:
+            factor, weight = TEACHER_PART[competency]
+            total = total + weight * prep[idx, TEACHER_FACTORS.index(factor)] * personal
+        scale = SCALED_BY.get(competency)
+        if scale == "access":
+            total = s.access * total
+        elif scale is not None:
+            total = prep[idx, TEACHER_FACTORS.index(scale)] * total
+        exposure[:, j] = total
     headroom = 4.5 - theta
     headroom *= exposure
-    headroom *= cv["growth_rate"] / 3.5
+    headroom *= cv.growth_rate / 3.5
     drift = theta - s.competencies_start
-    drift *= cv["decay_rate"]
+    drift *= cv.decay_rate
     theta += headroom
     theta -= drift
     np.clip(theta, 0.5, 4.5, out=theta)
-    if "self_directed" in shares:
-        support = 0.5 + 0.5 * ("feedback" in shares)
-        s.self_regulation = np.clip(
-            s.self_regulation
-            + cv["self_regulation_growth"] * plans * support * (1.0 - s.self_regulation), 0.0, 1.0)
+    support = 0.5 + 0.5 * any(p.supports_self_regulation for p in present)
+    for practice in present:
+        if practice.builds_self_regulation:
+            s.self_regulation = np.clip(
+                s.self_regulation + cv.self_regulation_growth * shares[practice.name] * support
+                * (1.0 - s.self_regulation), 0.0, 1.0)

@@ -12,72 +12,53 @@ the starting cohort). The class calendar advances by ``calendar_rate`` a week un
   ``self_regulation`` of the way toward their level; the tasks they pick carry the self-choice error
   (see learning), so poorly regulated students fall behind and misjudge (Xu & Jaggars 2014).
 
-Spread of positions in a class costs the teacher ``spread_cost_hours`` per SD per week."""
+Spread of positions in a class costs the teacher ``spread_cost_hours`` per SD per week. Each mode
+is a ``PacingMode`` object in ``simulation.practices``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from scipy.special import expit, logit
 
-if TYPE_CHECKING:
-    from simulation.model import PersonalizedLearningModel
+from simulation.params import Params
+from simulation.state import InstitutionState, Streams
 
 
-def place(model: PersonalizedLearningModel) -> None:
-    """Initial placement at week 0 under the scenario's pacing policy."""
-    s, c, v = model.student_state, model.classes, model.values
+def place(params: Params, state: InstitutionState) -> None:
+    """Initial placement at week 0 under the pacing mode (``PacingMode.place``).
+
+    Reads the class calendars, the teachers' estimate, achievement and self-regulation; writes
+    ``students.position`` and ``this_week.pacing_hours``.
+    """
+    s, c = state.students, state.classes
     calendar = c.calendar_position[s.class_id]
-    mode = model.policy.pacing
-    if mode == "lockstep":
-        s.position = calendar.copy()
-    elif mode == "flexible":
-        spread = v["pacing"]["flexible_spread"]
-        s.position = np.clip(model.estimate, calendar - spread, calendar + spread)
-    elif mode == "mastery":
-        s.position = model.estimate.copy()
-    else:
-        s.position = calendar + s.self_regulation * (s.achievement - calendar)
-    update_spread(model)
+    s.position = state.policy.mode.place(params, state, calendar)
+    update_spread(params, state)
 
 
-def advance(model: PersonalizedLearningModel) -> None:
-    """Move the class calendars and every student's position by one week."""
-    s, c, v = model.student_state, model.classes, model.values
-    pv = v["pacing"]
-    rate = pv["calendar_rate"]
-    c.calendar_position += rate
+def advance(params: Params, state: InstitutionState, streams: Streams) -> None:
+    """Move the class calendars and every student's position by one week.
+
+    Reads what ``place`` reads and current positions; writes ``classes.calendar_position``,
+    ``students.position`` and ``this_week.pacing_hours``; draws nothing.
+    """
+    s, c = state.students, state.classes
+    c.calendar_position += params.pacing.calendar_rate
     calendar = c.calendar_position[s.class_id]
-    mode = model.policy.pacing
-    if mode == "lockstep":
-        s.position = calendar
-    elif mode == "flexible":
-        spread = pv["flexible_spread"]
-        s.position = np.clip(model.estimate, calendar - spread, calendar + spread)
-    elif mode == "mastery":
-        lv = v["learning"]
-        estimated_success = expit(logit(lv["optimal_success_rate"])
-                                  - (s.position - model.estimate) / lv["difficulty_scale"])
-        s.position = s.position + np.where(estimated_success >= pv["mastery_threshold"],
-                                           2.0 * rate, 0.0)
-    else:
-        sr = s.self_regulation
-        pace = np.clip(sr / v["learning"]["self_direction_threshold"], 0.2, 1.5)
-        s.position = s.position + rate * pace + 0.5 * sr * (s.achievement - s.position)
-    update_spread(model)
+    s.position = state.policy.mode.advance(params, state, calendar)
+    update_spread(params, state)
 
 
-def update_spread(model: PersonalizedLearningModel) -> None:
+def update_spread(params: Params, state: InstitutionState) -> None:
     """Teacher hours per week spent managing the spread of positions in their classes."""
-    s, c = model.student_state, model.classes
-    if model.policy.pacing == "lockstep":
-        model.pacing_hours = np.zeros(model.teacher_state.adoption.shape[0])
+    s, c = state.students, state.classes
+    m = state.teachers.adoption.shape[0]
+    if not state.policy.mode.spread_costs_time:
+        state.this_week.pacing_hours = np.zeros(m)
         return
     total = np.bincount(s.class_id, weights=s.position, minlength=c.size.shape[0])
     square = np.bincount(s.class_id, weights=s.position**2, minlength=c.size.shape[0])
     mean = total / c.size
     sd = np.sqrt(np.maximum(square / c.size - mean**2, 0.0))
-    per_class = model.values["pacing"]["spread_cost_hours"] * sd
-    model.pacing_hours = np.bincount(c.teacher, weights=per_class,
-                                     minlength=model.teacher_state.adoption.shape[0])
+    per_class = params.pacing.spread_cost_hours * sd
+    state.this_week.pacing_hours = np.asarray(
+        np.bincount(c.teacher, weights=per_class, minlength=m), dtype=float)

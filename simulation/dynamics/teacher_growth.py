@@ -13,67 +13,72 @@ Simultaneous over teachers (colleague levels are last week's)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from scipy.special import expit
 
-from simulation.state import factor_level
-
-if TYPE_CHECKING:
-    from simulation.model import PersonalizedLearningModel
-
+from simulation.params import Params
+from simulation.scales import factor_level
+from simulation.state import InstitutionState, Streams
 
 
-def diagnostic_noise(model: PersonalizedLearningModel) -> np.ndarray:
-    """Each teacher's error SD reading students' levels (design preparedness, analytics, size)."""
-    t, v = model.teacher_state, model.values
+def diagnostic_noise(params: Params, state: InstitutionState) -> np.ndarray:
+    """Each teacher's error SD reading students' levels (design preparedness, analytics, size).
+
+    Reads 'design' preparedness, the policy's analytics, the term's deployment and class sizes.
+    """
+    t, roster = state.teachers, state.roster
     design = factor_level(t.preparedness[:, 1])
-    w = v["teachers"]["design_diagnosis_weight"]
-    noise = v["teachers"]["diagnostic_noise_sd"] * np.maximum(1.0 + w * (0.6 - design), 0.2)
-    if model.policy.analytics:
-        noise = noise * (1.0 - v["resources"]["analytics_noise_reduction"] * model.deployment)
-    size_ratio = model.teacher_students / model.teacher_classes / v["resources"][
-        "funded_class_size"]
-    return noise * size_ratio**0.25
+    w = params.teachers.design_diagnosis_weight
+    noise = params.teachers.diagnostic_noise_sd * np.maximum(1.0 + w * (0.6 - design), 0.2)
+    if state.policy.analytics:
+        noise = noise * (1.0 - params.resources.analytics_noise_reduction
+                         * state.term.deployment)
+    size_ratio = (roster.teacher_students / roster.teacher_classes
+                  / params.resources.funded_class_size)
+    return np.asarray(noise * size_ratio**0.25)
 
 
-def develop_teachers(model: PersonalizedLearningModel) -> None:
-    """One week of teacher growth, stress and adoption."""
-    t, v, pol = model.teacher_state, model.values, model.policy
-    tv, trv = v["teachers"], v["training"]
+def develop_teachers(params: Params, state: InstitutionState, streams: Streams) -> None:
+    """One week of teacher growth, stress and adoption.
+
+    Reads the term's coaching and PLC hours, training quality and leadership, the week's
+    personalized share, workload, colleagues; writes teachers' ``know_how``, ``preparedness``,
+    ``stress``, ``attitude``, ``adoption`` and ``diagnostic_noise``; draws nothing.
+    """
+    t, pol, term = state.teachers, state.policy, state.term
+    tv, trv = params.teachers, params.training
     theta = t.preparedness
     prof = factor_level(theta[:, 4])
-    plc = model.plc_weekly > 0
+    plc = term.plc_weekly > 0
 
-    t.know_how += model.coaching_weekly + model.plc_weekly
+    t.know_how += term.coaching_weekly + term.plc_weekly
     support = t.coached | plc
-    tau = np.where(support, trv["supported_transfer"], trv["workshop_transfer"])
+    tau = np.where(support, trv.supported_transfer, trv.workshop_transfer)
     transferred = tau * t.know_how
     t.know_how -= transferred
-    t.know_how *= 1.0 - trv["knowledge_decay"]
+    t.know_how *= 1.0 - trv.knowledge_decay
     headroom = (4.5 - theta) / 3.5
-    gain = trv["gain_per_hour"] * model.training_quality * (0.5 + prof) * transferred
+    gain = trv.gain_per_hour * term.training_quality * (0.5 + prof) * transferred
     if not pol.tutoring:  # tutors, not the teachers, do the one-to-one work
-        gain = gain + tv["practice_learning_rate"] * model.teacher_personal_share
+        gain = gain + tv.practice_learning_rate * state.this_week.teacher_personal_share
     colleagues = theta[t.ties].mean(axis=1) if t.ties.shape[1] else theta
-    rate = tv["colleague_learning_rate"] * (1.0 + 2.0 * plc) * prof
+    rate = tv.colleague_learning_rate * (1.0 + 2.0 * plc) * prof
     theta += gain[:, None] * headroom + rate[:, None] * np.maximum(colleagues - theta, 0.0)
     np.clip(theta, 0.5, 4.5, out=theta)
 
     overload = np.maximum(t.workload_ratio - 1.0, 0.0)
-    t.stress = np.clip(t.stress + tv["stress_rate"] * overload
-                       - tv["stress_recovery"] * t.stress, 0.0, 1.0)
+    t.stress = np.clip(t.stress + tv.stress_rate * overload
+                       - tv.stress_recovery * t.stress, 0.0, 1.0)
     t.attitude = np.clip(
-        t.attitude - tv["attitude_erosion"] * np.maximum(t.stress - tv["burnout_threshold"], 0),
+        t.attitude - tv.attitude_erosion * np.maximum(t.stress - tv.burnout_threshold, 0),
         0.0, 1.0)
-    if pol.personalized:
-        z = (tv["adoption_bias"]
-             + tv["adoption_attitude_weight"] * (t.attitude - 0.5)
-             + tv["adoption_preparedness_weight"] * (factor_level(theta).mean(axis=1) - 0.5)
-             + v["leadership"]["vision_weight"] * (2.0 * model.leadership["vision"] - 1.0)
-             + trv["coaching_adoption_boost"] * (t.coached & (model.coaching_weekly > 0))
-             - tv["adoption_stress_weight"] * t.stress)
-        target = tv["max_adoption"] * expit(z)
-        t.adoption += tv["adoption_rate"] * (target - t.adoption)
-    t.diagnostic_noise = diagnostic_noise(model)
+    if pol.activities:
+        z = (tv.adoption_bias
+             + tv.adoption_attitude_weight * (t.attitude - 0.5)
+             + tv.adoption_preparedness_weight * (factor_level(theta).mean(axis=1) - 0.5)
+             + params.leadership.vision_weight * (2.0 * term.leadership["vision"] - 1.0)
+             + trv.coaching_adoption_boost * (t.coached & (term.coaching_weekly > 0))
+             - tv.adoption_stress_weight * t.stress)
+        target = tv.max_adoption * expit(z)
+        t.adoption += tv.adoption_rate * (target - t.adoption)
+    t.diagnostic_noise = diagnostic_noise(params, state)
