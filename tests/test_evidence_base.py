@@ -43,8 +43,8 @@ SCALES = {
 # Divisor that takes a published effect onto the model's achievement scale (README, "Which test
 # the achievement scale stands for"); scales absent here must leave effect_sd blank.
 SCALE_DIVISOR = {"standardized": 1.0, "course_exam": 1.0, "researcher": 3.0, "mixed": 1.5}
-SUBGROUPS = {"all", "prior_q1", "prior_q4", "prior_q1_minus_q4", "no_home_access",
-             "low_self_regulation", "self_regulation"}
+SUBGROUPS = {"all", "prior_q1", "prior_q4", "prior_q1_minus_q4", "low_achievers_minus_all",
+             "low_ses_minus_all", "no_home_access", "low_self_regulation", "self_regulation"}
 
 
 def _load() -> tuple[list[str], list[dict[str, str]]]:
