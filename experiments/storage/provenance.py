@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -43,13 +44,62 @@ def package_versions() -> dict[str, str | None]:
     return {name: _version(name) for name in PACKAGES}
 
 
+#: Environment variables that choose BLAS kernels or thread counts.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS", "PYTHONHASHSEED")
+
+
+def cpu() -> dict[str, Any]:
+    """The processor: model name (from ``/proc/cpuinfo`` where there is one), machine, cores."""
+    model = platform.processor() or None
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"model": model, "machine": platform.machine(), "cores": os.cpu_count()}
+
+
+def blas() -> list[dict[str, Any]]:
+    """The BLAS/LAPACK libraries in use: kernel architecture and threads (threadpoolctl, when
+    installed) or numpy's build configuration."""
+    import numpy as np  # loads the BLAS library, so that threadpoolctl sees it
+
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        threadpool_info = None
+    if threadpool_info is not None:
+        keep = ("user_api", "internal_api", "version", "architecture", "num_threads",
+                "threading_layer")
+        return [{k: lib.get(k) for k in keep} for lib in threadpool_info()]
+    try:
+        deps = np.show_config(mode="dicts").get("Build Dependencies", {})
+    except Exception:  # noqa: BLE001 - provenance must never stop a run
+        return []
+    return [{"user_api": api, "name": d.get("name"), "version": d.get("version"),
+             "configuration": d.get("openblas configuration")} for api, d in deps.items()]
+
+
+def thread_settings() -> dict[str, str]:
+    """Environment settings that choose BLAS kernels and thread counts (``OPENBLAS_*`` etc.)."""
+    return {k: v for k, v in sorted(os.environ.items())
+            if k.startswith("OPENBLAS_") or k in THREAD_VARIABLES}
+
+
 def environment() -> dict[str, Any]:
-    """Code, packages, Python and platform, for a manifest."""
+    """Code, packages, Python, platform, CPU, BLAS and thread settings, for a manifest."""
     return {
         "code": code_version(),
         "packages": package_versions(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
+        "cpu": cpu(),
+        "blas": blas(),
+        "threads": thread_settings(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     }
