@@ -55,7 +55,8 @@ def handle(args: argparse.Namespace) -> int:
         weeks = api.weeks_per_year(scenario) * int(scenario.values["institution"]["years"])
     if weeks < 1:
         raise UserError(f"--weeks must be at least 1, got {weeks}")
-    out = args.out if args.out is not None else default_run_folder(scenario.name, args.seed)
+    out = args.out if args.out is not None else default_run_folder(
+        scenario.name, args.seed, where=str(scenario.source or scenario.name))
     check_folder(out, args.force)
 
     with tqdm(total=weeks, desc=f"{scenario.name}", unit="week", file=sys.stderr,
