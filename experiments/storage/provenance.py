@@ -83,8 +83,8 @@ def blas() -> list[dict[str, Any]]:
                 "threading_layer")
         return [{k: lib.get(k) for k in keep} for lib in threadpool_info()]
     try:
-        deps: dict[str, dict[str, Any]] = np.show_config(mode="dicts").get(
-            "Build Dependencies", {})
+        config: dict[str, Any] = dict(np.show_config(mode="dicts"))
+        deps: dict[str, dict[str, Any]] = config.get("Build Dependencies", {})
     except Exception:  # noqa: BLE001 - provenance must never stop a run
         return []
     return [{"user_api": api, "name": d.get("name"), "version": d.get("version"),
