@@ -157,7 +157,9 @@ def run(
         start = model.survey()
         model.run_weeks(weeks, progress)
         return RunResult(
-            scenario=sc, seed=seed, weeks=weeks, timeseries=model.timeseries(),
+            # without a seed the model draws one: record it, so the run can be repeated
+            scenario=sc, seed=seed if rng is not None or seed is not None else model.seed,
+            weeks=weeks, timeseries=model.timeseries(),
             survey=pd.concat([start, model.survey()], ignore_index=True),
             student_snapshots=model.snapshots_dataframe(),
             teacher_snapshots=model.teacher_snapshots_dataframe(),
