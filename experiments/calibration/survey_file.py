@@ -125,7 +125,10 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                               "see docs/templates/)")
     first = text.lstrip().splitlines()[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": the csv module handles bare carriage returns itself
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise SurveyFileError(f"{path}: not a readable CSV table ({exc})") from None
     header = [h.strip().lower() for h in records[0]]
     for k, name in enumerate(header):
         if not name:
