@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which closed early
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a full disk, a read-only or forbidden folder: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"plsim: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def _subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:

@@ -145,3 +145,29 @@ def test_an_error_while_writing_removes_the_temporary_folder(tmp_path: Path) -> 
         (tmp / "half.txt").write_text("half")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_force_refuses_to_replace_an_html_file_plsim_did_not_write(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = tmp_path / "run"
+    assert main(["run", "baseline_guangdong_2024", "--weeks", "1", "--out", str(run)]) == 0
+    mine = tmp_path / "index.html"
+    mine.write_text("<html><body>my own page</body></html>", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", str(run), "--out", str(mine), "--force"]) == 2
+    assert "not a report plsim wrote" in _one_error_line(capsys)
+    assert mine.read_text(encoding="utf-8") == "<html><body>my own page</body></html>"
+
+
+def test_an_os_error_anywhere_in_a_command_is_one_line_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from interfaces.commands import validate
+
+    def broken(_args: object) -> int:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(tmp_path / "disk"))
+
+    monkeypatch.setattr(validate, "handle", broken)
+    assert main(["validate", "baseline_guangdong_2024"]) == 2
+    err = _one_error_line(capsys)
+    assert f"{tmp_path / 'disk'}: Input/output error" in err
