@@ -10,6 +10,7 @@ returning an exit code). Input problems raise :class:`simulation.errors.UserErro
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -48,7 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``plsim`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # the subcommand's usage, not the top-level one
+        sub = _subcommand_parser(parser, args.command)
+        known = [o for a in sub._actions for o in a.option_strings]
+        near = difflib.get_close_matches(unknown[0].split("=")[0], known, n=1)
+        hint = f"; did you mean {near[0]}?" if near and unknown[0].startswith("-") else ""
+        sub.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
     try:
         return int(args.handler(args) or 0)
     except (UserError, FileExistsError) as exc:
@@ -60,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which closed early
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a full disk, a read-only or forbidden folder: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"plsim: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]  # type: ignore[no-any-return]
+    return parser
 
 
 if __name__ == "__main__":  # pragma: no cover

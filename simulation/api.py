@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.errors import UserError
 from simulation.model import PersonalizedLearningModel
 from simulation.scenario import Scenario, load_scenario
 
@@ -49,6 +50,62 @@ def _scenario(scenario: Scenario | str, overrides: Mapping[str, Any] | None) -> 
 def weeks_per_year(scenario: Scenario) -> int:
     """Teaching weeks in one year of a scenario."""
     return scenario.params.weeks_per_year
+
+
+#: Longest horizon simulated (years); longer ones are refused before any work.
+MAX_YEARS = 50
+
+#: Rough cost of simulating one student for one week (seconds), for time estimates.
+SECONDS_PER_STUDENT_WEEK = 2e-6
+
+
+def estimated_seconds(scenario: Scenario, weeks: float, runs: float = 1) -> float:
+    """A rough estimate of the time ``runs`` runs of ``weeks`` weeks take on one core."""
+    return SECONDS_PER_STUDENT_WEEK * scenario.params.institution.n_students * weeks * runs
+
+
+def describe_seconds(seconds: float) -> str:
+    """``"about 3 minutes"``-style text for an estimated duration."""
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("hours", 3600),
+                       ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"about {seconds / size:,.0f} {unit}"
+    return f"about {max(seconds, 0.0):.0f} seconds"
+
+
+def check_horizon(scenario: Scenario, weeks: float, option: str = "weeks", runs: int = 1,
+                  years: float | None = None) -> int:
+    """``weeks`` as an int, refused unless from 0 to :data:`MAX_YEARS` years of the scenario.
+
+    Parameters
+    ----------
+    option
+        The option or argument named in the message.
+    runs
+        Runs of that length asked for (for the time estimate).
+    years
+        The horizon as the user gave it in years, when they did.
+
+    Raises
+    ------
+    UserError
+        Naming ``option``, the value, the allowed range and the estimated run time.
+    """
+    per_year = weeks_per_year(scenario)
+    limit = MAX_YEARS * per_year
+    if isinstance(weeks, bool) or not isinstance(weeks, int | float) or weeks != weeks:
+        raise UserError(f"{option} must be a whole number of weeks, got {weeks!r}")
+    if 0 <= weeks <= limit:
+        return int(weeks)
+    asked = f"{years:g} years" if years is not None else f"{weeks:,.0f} weeks" \
+        if abs(weeks) < 1e15 else f"{weeks:g} weeks"
+    if weeks < 0:
+        raise UserError(f"{option}: {asked} is not allowed; use 0 or more")
+    seconds = estimated_seconds(scenario, weeks, runs)
+    estimate = describe_seconds(seconds) if seconds < 1e12 else "longer than history"
+    raise UserError(
+        f"{option}: {asked} is more than the limit of {MAX_YEARS} years ({limit:,} weeks of "
+        f"scenario '{scenario.name}'); {runs:,} run(s) would take {estimate}")
 
 
 def build_model(
@@ -91,13 +148,16 @@ def run(
     sc = _scenario(scenario, overrides)
     if weeks is None:
         weeks = weeks_per_year(sc) * sc.params.institution.years
+    weeks = check_horizon(sc, weeks)
     model = PersonalizedLearningModel(scenario=sc, seed=None if rng is not None else seed,
                                       rng=rng, snapshots=snapshots)
     try:
         start = model.survey()
         model.run_weeks(weeks, progress)
         return RunResult(
-            scenario=sc, seed=seed, weeks=weeks, timeseries=model.timeseries(),
+            # without a seed the model draws one: record it, so the run can be repeated
+            scenario=sc, seed=seed if rng is not None or seed is not None else model.seed,
+            weeks=weeks, timeseries=model.timeseries(),
             survey=pd.concat([start, model.survey()], ignore_index=True),
             student_snapshots=model.snapshots_dataframe(),
             teacher_snapshots=model.teacher_snapshots_dataframe(),
@@ -109,8 +169,16 @@ def run(
 
 def survey(scenario: Scenario | str = "baseline_guangdong_2024", week: int = 0,
            seed: int | None = 1, overrides: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """The synthetic survey tables of a scenario after ``week`` weeks."""
-    model = build_model(scenario, seed, overrides, snapshots=False)
+    """The synthetic survey tables of a scenario after ``week`` weeks (at most its horizon,
+    ``institution.years`` in weeks)."""
+    sc = _scenario(scenario, overrides)
+    years = sc.params.institution.years
+    horizon = weeks_per_year(sc) * years
+    if isinstance(week, bool) or not isinstance(week, int) or not 0 <= week <= horizon:
+        raise UserError(f"--week {week} is outside scenario '{sc.name}': its horizon is weeks "
+                        f"0-{horizon} ({years} year(s) of "
+                        f"{weeks_per_year(sc)} weeks, institution.years)")
+    model = build_model(sc, seed, snapshots=False)
     try:
         model.run_weeks(week)
         return model.survey()

@@ -90,6 +90,11 @@ SUBMODELS: tuple[tuple[str, Submodel], ...] = (
 )
 
 
+def _seed(model: PersonalizedLearningModel) -> int | None:
+    """The seed column of Mesa's DataCollector and batch_run (None with an ``rng``)."""
+    return model.seed
+
+
 class PersonalizedLearningModel(mesa.Model):
     """A university (or school) under a personalization policy scenario.
 
@@ -134,6 +139,12 @@ class PersonalizedLearningModel(mesa.Model):
             scenario = load_scenario(scenario)
         if kwargs:  # named ``kwargs``: Mesa's SolaraViz accepts a catch-all only by that name
             scenario = scenario.with_overrides(kwargs, label="model parameters")
+        if seed is None and rng is None:
+            # No seed (Mesa's batch_run gives none): draw one from fresh entropy and keep it, so
+            # every model differs and its recorded seed reproduces it.
+            entropy = np.random.SeedSequence().entropy
+            assert isinstance(entropy, int)
+            seed = entropy % 2**53  # exact as a float too
         super().__init__(seed=seed, rng=rng)
         self.seed = seed
         self.scenario = scenario
@@ -144,7 +155,8 @@ class PersonalizedLearningModel(mesa.Model):
         self.state, self.streams = self._build_state()
         self._build_agents()
         self._initialise_week0()
-        self.datacollector = mesa.DataCollector(model_reporters=observation.reporters())
+        self.datacollector = mesa.DataCollector(
+            model_reporters={**observation.reporters(), "seed": _seed})
         self.snapshots: list[pd.DataFrame] = []
         self.teacher_snapshots: list[pd.DataFrame] = []
         self._observe()
@@ -337,6 +349,11 @@ class PersonalizedLearningModel(mesa.Model):
         """Teaching weeks per year."""
         return self.params.weeks_per_year
 
+    @property
+    def horizon(self) -> int:
+        """Weeks of the scenario (``institution.years``); ``running`` turns False there."""
+        return self.params.weeks_per_year * self.params.institution.years
+
     # --- stepping ----------------------------------------------------------------------------
     def training_hours_this_week(self) -> np.ndarray:
         """Hours of each teacher's weekly time budget spent in coaching and PLC meetings."""
@@ -347,6 +364,7 @@ class PersonalizedLearningModel(mesa.Model):
         for _, submodel in self.submodels:
             submodel(self.params, self.state, self.streams)
         self.state.week += 1
+        self.running = self.week < self.horizon  # Mesa's run_model and batch_run stop here
         self._observe()
 
     def run_weeks(self, weeks: int, progress: Callable[[int], None] | None = None) -> None:
@@ -371,7 +389,8 @@ class PersonalizedLearningModel(mesa.Model):
 
     def timeseries(self) -> pd.DataFrame:
         """Model-level series, one row per week (week 0 is the initial state)."""
-        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        series = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        return series.drop(columns="seed")
 
     def snapshots_dataframe(self) -> pd.DataFrame:
         """Student snapshots at week 0 and every term end (long format)."""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.errors import UserError
+from simulation.files import read_user_text
 from simulation.parameters import REGISTRY, SECTIONS, defaults
 from simulation.params import Params, coerce_value
 
@@ -276,19 +277,46 @@ def _check_survey_targets(params: Params, where: str) -> None:
                 raise ScenarioError(f"{where}: {exc}") from None
 
 
+#: Deepest nesting of tables and arrays accepted in a TOML file (scenarios need 2, specs 3-4).
+MAX_TOML_DEPTH = 32
+
+#: Longest ``extends`` chain (a scenario, its parent, grandparent, ...).
+MAX_EXTENDS = 16
+
+
 def read_toml(path: Path, error: type[UserError] = ScenarioError,
               what: str = "file") -> dict[str, Any]:
-    """Parse a TOML file; a missing, unreadable or malformed file raises ``error`` naming it."""
+    """Parse a TOML file; a missing, unreadable, non-regular, oversized, non-UTF-8, malformed or
+    too deeply nested file raises ``error`` naming it (a UTF-8 BOM is accepted)."""
+    text = read_user_text(path, error, what)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot read {what} ({exc.strerror})") from None
-    try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise error(f"{path}: tables or arrays nested too deeply (at most {MAX_TOML_DEPTH} "
+                    "levels)") from None
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise error(f"{path}: tables or arrays nested too deeply (at most {MAX_TOML_DEPTH} "
+                    "levels)")
+    return data
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of tables and arrays, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if level + 1 > MAX_TOML_DEPTH:
+                    return level + 1
+                deepest = max(deepest, level + 1)
+                stack.append((child, level + 1))
+        deepest = max(deepest, level)
+    return deepest
 
 
 def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
@@ -311,7 +339,10 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
 
 
 def _load_raw(path: Path, seen: tuple[str, ...]) -> tuple[dict, tuple[str, ...]]:
-    data = read_toml(path)
+    if len(seen) > MAX_EXTENDS:
+        raise ScenarioError(f"{path}: the 'extends' chain is longer than {MAX_EXTENDS} files "
+                            f"(from {Path(seen[0]).name}); shorten it")
+    data = read_toml(path, what="scenario file")
     where = str(path)
     _check_unknown(data, where)
     for meta in ("description", "question", "extends", "name"):

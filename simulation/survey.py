@@ -81,8 +81,12 @@ def response_probabilities(latent: np.ndarray, item_noise_sd: float) -> np.ndarr
 def factor_statistics(latent: np.ndarray, item_noise_sd: float) -> tuple[float, float]:
     """Weighted mean and SD of all item responses of one factor over a group of respondents."""
     p = response_probabilities(latent, item_noise_sd).mean(axis=0)
-    mean = float(p @ POINTS)
-    var = float(p @ POINTS**2) - mean**2
+    # Explicit sums in a fixed order, not ``p @ POINTS``: a BLAS dot product's rounding depends on
+    # the kernel OpenBLAS picks for the CPU (and on OPENBLAS_CORETYPE), so results would too.
+    mean = float(p[0] * POINTS[0] + p[1] * POINTS[1] + p[2] * POINTS[2] + p[3] * POINTS[3])
+    second = float(p[0] * POINTS[0] ** 2 + p[1] * POINTS[1] ** 2 + p[2] * POINTS[2] ** 2
+                   + p[3] * POINTS[3] ** 2)
+    var = second - mean**2
     return mean, float(np.sqrt(max(var, 0.0)))
 
 

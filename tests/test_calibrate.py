@@ -113,14 +113,25 @@ def test_institution_sizes_set_students_class_size_and_administrators(tmp_path) 
         annual_costs(result.base.values)["total_per_student"])
 
 
-def test_refuses_to_overwrite_without_force(tmp_path, capsys) -> None:
+def test_refuses_to_overwrite_without_force_and_force_spares_a_users_own_file(
+        tmp_path, capsys) -> None:
     out = tmp_path / "mine.toml"
     out.write_text("# precious\n", encoding="utf-8")
     assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "# precious\n"
-    assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(out), "--force"]) == 0
-    assert load_scenario(out).get("teachers.design_digital_age_learning_mean") == 2.25
+    # --force replaces only a scenario plsim calibrate wrote, never the user's own file
+    assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(out), "--force"]) == 2
+    assert "not written by plsim calibrate" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "# precious\n"
+    calibrated = tmp_path / "calibrated.toml"
+    assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(calibrated)]) == 0
+    calibrated.write_text(calibrated.read_text(encoding="utf-8") + "# edited\n",
+                          encoding="utf-8")
+    assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(calibrated),
+                 "--force"]) == 0
+    assert "# edited" not in calibrated.read_text(encoding="utf-8")
+    assert load_scenario(calibrated).get("teachers.design_digital_age_learning_mean") == 2.25
 
 
 def test_unreachable_sd_suggests_an_item_noise_that_works(tmp_path, capsys) -> None:

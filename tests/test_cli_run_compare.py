@@ -99,14 +99,35 @@ def test_run_refuses_an_existing_folder_without_force_and_touches_nothing(
     assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
 
 
-def test_run_with_force_replaces_the_folder(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "old.txt").write_text("old")
-    assert main(["run", "baseline_guangdong_2024", "--weeks", "1", "--seed", "3",
-                 "--out", str(tmp_path), "--force"]) == 0
-    assert not (tmp_path / "old.txt").exists()
-    assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 3
+def test_run_with_force_replaces_a_plsim_folder_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    assert main(["run", "baseline_guangdong_2024", "--weeks", "1", "--seed", "2",
+                 "--out", str(out)]) == 0
+    (out / "old.txt").write_text("old")
     capsys.readouterr()
+    assert main(["run", "baseline_guangdong_2024", "--weeks", "1", "--seed", "3",
+                 "--out", str(out), "--force"]) == 0
+    assert f"replaced {out} (a plsim run folder" in capsys.readouterr().err
+    assert not (out / "old.txt").exists()
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no temporary folder left
+
+
+def test_run_with_force_refuses_a_folder_plsim_did_not_write_and_keeps_its_files(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "thesis.txt").write_text("mine")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "survey.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "manifest.json").write_text('{"title": "my own manifest"}')
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    code = main(["run", "baseline_guangdong_2024", "--weeks", "1", "--out", str(tmp_path),
+                 "--force"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("plsim: error:") and "not a plsim results folder" in err
+    assert err.count("\n") == 1
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize("argv", [

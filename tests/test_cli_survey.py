@@ -6,6 +6,7 @@ import io
 import json
 
 import pandas as pd
+import pytest
 
 from interfaces.cli import main
 from tests.test_survey_calibration import PUBLISHED
@@ -38,3 +39,22 @@ def test_survey_table_format_is_readable(capsys) -> None:
 def test_negative_week_is_a_clear_error(capsys) -> None:
     assert main(["survey", "baseline_guangdong_2024", "--week", "-1"]) == 2
     assert "--week must be 0 or more" in capsys.readouterr().err
+
+
+def test_a_week_beyond_the_scenarios_horizon_is_refused(write_scenario, capsys) -> None:
+    short = write_scenario('extends = "baseline_guangdong_2024"\n'
+                           "[institution]\nweeks_per_term = 18\nterms_per_year = 2\nyears = 1\n")
+    assert main(["survey", str(short), "--week", "99"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("plsim: error:") and err.count("\n") == 1
+    assert "--week 99" in err and "weeks 0-36" in err and "institution.years" in err
+    assert main(["survey", str(short), "--week", "36", "--format", "csv"]) == 0
+
+
+def test_a_mistyped_option_prints_the_subcommands_usage_and_a_suggestion(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["survey", "baseline_guangdong_2024", "--weak", "3"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: plsim survey")
+    assert "unrecognized arguments: --weak 3" in err and "did you mean --week?" in err

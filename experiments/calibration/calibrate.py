@@ -342,7 +342,7 @@ def scenario_toml(result: Calibration) -> str:
     layout = "item-level responses" if survey.kind == "items" else "summary rows"
     text = [
         f"Question: {result.scenario.question}",
-        f"Calibrated with `plsim calibrate` from {survey.path.name} ({layout}: {counts}). "
+        f"{CALIBRATED_MARK} from {survey.path.name} ({layout}: {counts}). "
         "Only aggregates are stored: each factor's week-0 survey mean and SD. The model solves "
         "the latent levels so its synthetic survey reproduces them (checked: means within "
         f"{MEAN_TOLERANCE}, SDs within {SD_TOLERANCE}). Everything else is inherited from "
@@ -394,3 +394,21 @@ def check_out(out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise FileExistsError(f"{out} already exists; choose another --out or pass --force to "
                               "replace it")
+    if out.exists() and not _calibrated_by_plsim(out):
+        raise CalibrationError(f"{out} was not written by plsim calibrate, so --force does not "
+                               "replace it (the file is left untouched); choose another --out")
+
+
+#: The provenance comment every calibrated scenario starts with (see :func:`scenario_toml`).
+CALIBRATED_MARK = "Calibrated with `plsim calibrate`"
+
+
+def _calibrated_by_plsim(path: Path) -> bool:
+    """Whether ``path`` is a regular file whose leading comments carry the calibration mark."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8192).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    comments = " ".join(line.lstrip("# ") for line in head.splitlines() if line.startswith("#"))
+    return path.is_file() and CALIBRATED_MARK in comments

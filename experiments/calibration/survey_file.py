@@ -32,6 +32,7 @@ from typing import Literal
 import numpy as np
 
 from simulation.errors import UserError
+from simulation.files import read_user_text
 from simulation.parameters import GROUP_FACTORS
 
 __all__ = ["FactorSummary", "SurveyData", "SurveyFileError", "read_survey"]
@@ -48,6 +49,9 @@ ID_COLUMNS: tuple[str, ...] = ("respondent_id", "respondent", "id")
 ITEM_COLUMN = re.compile(r"^(?P<factor>[a-z_]+?)_(?P<item>\d+)$")
 #: Largest SD possible on a 1-4 scale (half the answers 1, half 4).
 MAX_SD = 1.5
+
+#: Largest survey CSV read (item-level answers of about a million respondents).
+MAX_SURVEY_BYTES = 256 << 20
 
 
 class SurveyFileError(UserError):
@@ -115,20 +119,16 @@ def _fail(path: Path, row: int | None, column: str | None, problem: str) -> Surv
 
 def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header (stripped, lower case) and ``(spreadsheet row, cells)`` of non-blank data rows."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SurveyFileError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise SurveyFileError(f"{path}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
-    except OSError as exc:
-        raise SurveyFileError(f"{path}: cannot read ({exc.strerror})") from None
+    text = read_user_text(path, SurveyFileError, "survey CSV", max_bytes=MAX_SURVEY_BYTES)
     if not text.strip():
         raise SurveyFileError(f"{path}: the file is empty (expected a header row and data rows; "
                               "see docs/templates/)")
     first = text.lstrip().splitlines()[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": the csv module handles bare carriage returns itself
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise SurveyFileError(f"{path}: not a readable CSV table ({exc})") from None
     header = [h.strip().lower() for h in records[0]]
     for k, name in enumerate(header):
         if not name:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from experiments.reporting.html import page
+from experiments.reporting.html import GENERATOR, page
+from experiments.storage.provenance import folder_manifest
 from simulation.errors import UserError
 
 __all__ = ["build_report", "folder_kind", "write_report"]
@@ -69,6 +70,21 @@ def build_report(folder: str | Path) -> str:
     return page(title, [*subtitle, f"Results folder: {folder.resolve().name}"], sections)
 
 
+def _written_by_plsim(path: Path) -> bool:
+    """Whether ``path`` is a regular file whose head carries plsim's generator mark (or the
+    default report of a plsim results folder, as older versions wrote it without the mark)."""
+    if not path.is_file():
+        return False
+    if path.name == REPORT_NAME and folder_manifest(path.parent) is not None:
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+
+
 def write_report(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
     """Write the report (default ``DIR/report.html``); refuse to replace one unless ``force``.
 
@@ -86,6 +102,9 @@ def write_report(folder: str | Path, out: str | Path | None = None, force: bool 
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; choose another --out or pass --force to "
                               "replace it")
+    if path.exists() and not _written_by_plsim(path):
+        raise UserError(f"{path} is not a report plsim wrote, so --force does not replace it "
+                        "(the file is left untouched); choose another --out")
     text = build_report(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

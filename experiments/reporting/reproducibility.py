@@ -85,6 +85,12 @@ def reproducibility_html(manifest: dict[str, Any], folder: Path) -> str:
                                       "recoverable from the commit)" if code.get("dirty") else "")),
             ("plsim version", str(code.get("version"))),
             ("Python", str(env.get("python"))), ("platform", str(env.get("platform"))),
+            ("CPU", str((env.get("cpu") or {}).get("model"))),
+            ("BLAS", "; ".join(f"{b.get('internal_api') or b.get('name')} {b.get('version')} "
+                               f"{b.get('architecture') or ''} threads {b.get('num_threads')}"
+                               for b in env.get("blas", [])) or "n/a"),
+            ("thread settings", " ".join(f"{k}={v}" for k, v in env.get("threads", {}).items())
+             or "none"),
             ("created", str(env.get("created")))]
     packages = env.get("packages", {})
     steps = [f"git checkout {commit}", "make venv"]

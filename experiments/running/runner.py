@@ -33,7 +33,12 @@ from experiments.running.executors import Executor, make_executor
 from experiments.running.seeding import derived_seed, new_root_seed
 from experiments.running.tasks import RunContext, RunRecord, RunTask
 from experiments.storage.experiment_store import FORMAT, Results, ResultsStore, load_results
-from experiments.storage.provenance import environment, prepare_folder
+from experiments.storage.provenance import (
+    atomic_folder,
+    check_output_name,
+    check_replaceable,
+    environment,
+)
 from simulation.scenario import ScenarioError
 
 __all__ = ["ExperimentPlan", "load_results", "plan_experiment", "run_experiment"]
@@ -197,6 +202,8 @@ def _open_store(plan_spec: ExperimentSpec, out: Path, resume: bool, force: bool
         raise FileExistsError(
             f"{out} already holds {what}; continue it with --resume (or --retry-failed), choose "
             "another --out, or pass --force to replace it")
+    if force:  # refuse, before any work, to replace a folder plsim did not write
+        check_replaceable(out, force, frozenset(LAYOUT))
     return None, None, force
 
 
@@ -252,7 +259,8 @@ def run_experiment(
     log = log or sys.stderr
     spec = spec if isinstance(spec, ExperimentSpec) else load_spec(spec)
     resume = resume or retry_failed
-    out = Path(out) if out is not None else Path("results") / spec.name
+    out = Path(out) if out is not None else Path("results") / check_output_name(
+        spec.name, str(spec.source or "spec"))
     store, stored_root, replace = _open_store(spec, out, resume, force)
     plan = plan_experiment(spec, root_seed=stored_root)
     if store is None and spec.raw.invalid_points == "error":
@@ -272,9 +280,10 @@ def run_experiment(
     executor.open()  # before touching the folder: an unreachable scheduler changes nothing
     try:
         if store is None:
-            prepare_folder(out, replace)
-            spec_text = _spec_text(spec)
-            store = ResultsStore.create(out, _manifest(plan, executor), plan.runs, spec_text)
+            # Created under a temporary name and renamed once its manifest is written.
+            with atomic_folder(out, replace, layout=frozenset(LAYOUT)) as tmp:
+                ResultsStore.create(tmp, _manifest(plan, executor), plan.runs, _spec_text(spec))
+            store = ResultsStore.open(out)
         else:
             _check_design(store, plan)
         return _execute(plan, store, executor, retry_failed, progress, part_runs,

@@ -21,8 +21,13 @@ import pandas as pd
 from experiments.comparison.paired import ComparisonResult
 from experiments.reporting.figures import comparison_figures
 from experiments.reporting.published_survey import with_published
-from experiments.storage.provenance import environment, prepare_folder, write_json
-from experiments.storage.run_folder import RESULTS_ROOT, check_folder, scenario_record
+from experiments.storage.provenance import (
+    atomic_folder,
+    check_output_name,
+    environment,
+    write_json,
+)
+from experiments.storage.run_folder import RESULTS_ROOT, scenario_record
 
 #: Longest folder name built from scenario names before it is shortened.
 MAX_NAME = 100
@@ -30,6 +35,8 @@ MAX_NAME = 100
 
 def default_comparison_folder(base: str, alternatives: list[str], seed: int) -> Path:
     """``results/comparisons/<base>-vs-<alt1>+<alt2>...-seed<N>``, shortened when very long."""
+    for name in (base, *alternatives):
+        check_output_name(name, f"scenario '{name}'")
     alts = "+".join(alternatives)
     if len(alts) > MAX_NAME:
         alts = f"{alternatives[0]}+{len(alternatives) - 1}-more"
@@ -87,8 +94,13 @@ def comparison_manifest(result: ComparisonResult, files: list[str]) -> dict[str,
 def write_comparison_folder(result: ComparisonResult, folder: Path, force: bool = False) -> Path:
     """Write a comparison's results folder (refused when it exists and is not empty, unless
     ``force``)."""
-    check_folder(folder, force)
-    folder = prepare_folder(Path(folder), force)
+    folder = Path(folder)
+    with atomic_folder(folder, force) as tmp:
+        _write_comparison_files(result, tmp)
+    return folder
+
+
+def _write_comparison_files(result: ComparisonResult, folder: Path) -> None:
     write_json(folder / "comparison.json", result.to_json())
     flat_rows(result.rows).to_csv(folder / "comparison.csv", index=False)
     result.timeseries.to_parquet(folder / "timeseries.parquet", index=False)
@@ -99,4 +111,3 @@ def write_comparison_folder(result: ComparisonResult, folder: Path, force: bool 
     figures = comparison_figures(result, folder / "figures")
     files += [str(p.relative_to(folder)) for p in figures]
     write_json(folder / "manifest.json", comparison_manifest(result, [*files, "manifest.json"]))
-    return folder

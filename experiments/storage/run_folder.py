@@ -19,10 +19,15 @@ from typing import Any
 
 from experiments.reporting.figures import run_figures
 from experiments.reporting.published_survey import with_published
-from experiments.storage.provenance import environment, prepare_folder, write_json
+from experiments.storage.provenance import (
+    atomic_folder,
+    check_output_name,
+    check_replaceable,
+    environment,
+    write_json,
+)
 from simulation.api import RunResult, weeks_per_year
 from simulation.costs import annual_costs
-from simulation.errors import UserError
 from simulation.scenario import Scenario
 
 RESULTS_ROOT = Path("results")
@@ -36,32 +41,34 @@ SUMMARY_METRICS: tuple[str, ...] = (
 )
 
 
-def default_run_folder(scenario_name: str, seed: int) -> Path:
-    """``results/runs/<scenario>-seed<N>`` (relative to the working directory)."""
+def default_run_folder(scenario_name: str, seed: int, where: str = "scenario") -> Path:
+    """``results/runs/<scenario>-seed<N>`` (relative to the working directory).
+
+    Raises
+    ------
+    OutputError
+        The scenario's name could escape ``results/`` (empty, absolute, a path separator,
+        ``..``); ``where`` names its file in the message.
+    """
+    check_output_name(scenario_name, where)
     return RESULTS_ROOT / "runs" / f"{scenario_name}-seed{seed}"
 
 
 def check_folder(path: Path, force: bool) -> None:
-    """Refuse, before any work, a folder that exists and is not empty unless ``force``.
+    """Refuse, before any work, a folder that exists and is not empty unless ``force``, and a
+    folder plsim did not write even with ``force``.
 
-    Nothing is created or removed here;
-    :func:`experiments.storage.provenance.prepare_folder` empties and
-    creates the folder once the results are ready to be written.
+    Nothing is created or removed here; :func:`experiments.storage.provenance.atomic_folder`
+    writes the new folder under a temporary name and swaps it in once complete.
 
     Raises
     ------
     FileExistsError
         The folder exists, is not empty and ``force`` is false.
     UserError
-        The path exists and is a file.
+        The path is a file, or a folder without a plsim manifest.
     """
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise UserError(f"{path} is a file, not a folder; choose another --out")
-    if path.exists() and any(path.iterdir()) and not force:
-        raise FileExistsError(
-            f"{path} already exists and is not empty; choose another --out or pass --force "
-            "to replace it")
+    check_replaceable(Path(path), force)
 
 
 def scenario_record(scenario: Scenario) -> dict[str, Any]:
@@ -113,8 +120,13 @@ def write_run_folder(result: RunResult, folder: Path, force: bool = False) -> Pa
     force
         Replace an existing folder.
     """
-    check_folder(folder, force)
-    folder = prepare_folder(Path(folder), force)
+    folder = Path(folder)
+    with atomic_folder(folder, force) as tmp:
+        _write_run_files(result, tmp)
+    return folder
+
+
+def _write_run_files(result: RunResult, folder: Path) -> None:
     result.timeseries.to_parquet(folder / "timeseries.parquet", index=False)
     result.student_snapshots.to_parquet(folder / "student_snapshots.parquet", index=False)
     result.teacher_snapshots.to_parquet(folder / "teacher_snapshots.parquet", index=False)
@@ -128,4 +140,3 @@ def write_run_folder(result: RunResult, folder: Path, force: bool = False) -> Pa
     figures = run_figures(result, folder / "figures")
     files += [str(p.relative_to(folder)) for p in figures]
     write_json(folder / "manifest.json", run_manifest(result, [*files, "manifest.json"]))
-    return folder

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interfaces.commands import options
 from simulation.survey import interpret
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ def handle(args: argparse.Namespace) -> int:
     """Read the survey, calibrate, check, write the scenario and print the comparison."""
     from experiments.calibration.calibrate import calibrate, check_out, write_scenario
 
+    options.seed(args.seed)
+    options.positive(args.item_noise, "--item-noise")
+    for option in ("students", "teachers", "administrators"):
+        options.at_least(getattr(args, option), 1, f"--{option}")
     check_out(args.out, args.force)
     name = args.name or args.out.stem.replace("_", " ")
     result = calibrate(args.survey, institution=name, n_students=args.students,

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from interfaces.commands import options
 from simulation.errors import UserError
 
 LEGEND = """\
@@ -63,6 +64,7 @@ def handle(args: argparse.Namespace) -> int:
         raise UserError(f"--replicates must be at least 1, got {args.replicates}")
     if args.workers < 1:
         raise UserError(f"--workers must be at least 1, got {args.workers}")
+    options.seed(args.seed)
     base = load_scenario(args.base)
     alternatives = [load_scenario(a) for a in args.alternatives]
     if args.weeks is not None:
@@ -71,9 +73,13 @@ def handle(args: argparse.Namespace) -> int:
         years = 1.0 if args.years is None else args.years
         if not math.isfinite(years) or years <= 0:
             raise UserError(f"--years must be more than 0, got {args.years}")
+        runs = args.replicates * (1 + len(alternatives))
+        if years > api.MAX_YEARS:
+            api.check_horizon(base, years * api.weeks_per_year(base), "--years", runs, years)
         weeks = round(years * api.weeks_per_year(base))
     if weeks < 1:
         raise UserError(f"the comparison must run at least one week, got {weeks}")
+    weeks = api.check_horizon(base, weeks, "--weeks", args.replicates * (1 + len(alternatives)))
     out = args.out or default_comparison_folder(base.name, [a.name for a in alternatives],
                                                 args.seed)
     check_folder(out, args.force)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interfaces.commands import options
 from simulation.errors import UserError
 
 if TYPE_CHECKING:
@@ -49,13 +50,16 @@ def handle(args: argparse.Namespace) -> int:
     from simulation import api
     from simulation.scenario import load_scenario
 
+    options.seed(args.seed)
     scenario = load_scenario(args.scenario)
     weeks = args.weeks
     if weeks is None:
         weeks = api.weeks_per_year(scenario) * int(scenario.values["institution"]["years"])
     if weeks < 1:
         raise UserError(f"--weeks must be at least 1, got {weeks}")
-    out = args.out if args.out is not None else default_run_folder(scenario.name, args.seed)
+    weeks = api.check_horizon(scenario, weeks, "--weeks")
+    out = args.out if args.out is not None else default_run_folder(
+        scenario.name, args.seed, where=str(scenario.source or scenario.name))
     check_folder(out, args.force)
 
     with tqdm(total=weeks, desc=f"{scenario.name}", unit="week", file=sys.stderr,

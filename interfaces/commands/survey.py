@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from interfaces.commands import options
 from simulation import api
 
 
@@ -12,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``survey`` subcommand."""
     p = sub.add_parser("survey", help="synthetic survey tables of a scenario at a week")
     p.add_argument("scenario", help="scenario TOML path or bundled name")
-    p.add_argument("--week", type=int, default=0, help="week to survey (default 0)")
+    p.add_argument("--week", type=int, default=0,
+                   help="week to survey, up to the scenario's horizon (default 0)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(handler=handle)
@@ -24,6 +26,7 @@ def handle(args: argparse.Namespace) -> int:
         from simulation.errors import UserError
 
         raise UserError(f"--week must be 0 or more, got {args.week}")
+    options.seed(args.seed)
     table = api.survey(args.scenario, week=args.week, seed=args.seed)
     columns = ["group", "factor_id", "mean", "sd", "interpretation"]
     if args.format == "json":
