@@ -49,6 +49,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from experiments.design.limits import check_size
 from simulation.errors import UserError
 from simulation.observation import METRICS
 from simulation.parameters import REGISTRY, Parameter
@@ -71,7 +72,12 @@ class SpecError(UserError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    """Fields keep the types TOML gives them: ``"2"`` is no integer and ``true`` no number.
+
+    Pydantic's strict mode still accepts an integer where a float is expected (``high = 1``).
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class FactorEntry(_Strict):
@@ -82,7 +88,7 @@ class FactorEntry(_Strict):
     low: float | None = None
     high: float | None = None
     spread: float | None = Field(default=None, gt=0, le=1)
-    levels: list[Level] | None = None
+    levels: list[Level] | None = Field(default=None, min_length=1)
     group: str | None = None
 
 
@@ -122,7 +128,7 @@ class SpecFile(_Strict):
     scenario: str = "baseline_guangdong_2024"
     root_seed: int | None = Field(default=None, ge=0)
     replicates: int = Field(default=1, ge=1, le=1000)
-    weeks: int | None = Field(default=None, ge=1, le=520)
+    weeks: int | None = Field(default=None, ge=1)  # at most MAX_WEEKS (check_size)
     invalid_points: Literal["error", "record"] = "error"
     overrides: dict[str, Any] = Field(default_factory=dict)
     all_parameters: AllParametersEntry | None = None
@@ -308,7 +314,18 @@ def _format_error(where: str, exc: ValidationError, data: Mapping[str, Any]) -> 
         hint = f"; did you mean '{near[0]}'?" if near else ""
         return (f"{where}: unknown field '{field}'{hint} (allowed: {', '.join(section_fields)})")
     msg = err["msg"].replace("Input should be", "must be")
-    return f"{where}: {field} = {got!r} is not allowed: {msg}"
+    if err["type"] == "too_short" and loc[-1] == "levels":
+        msg = "list two or more levels, or leave levels out to use all of them"
+    return f"{where}: {field} = {_toml_text(got)} is not allowed: {msg}"
+
+
+def _toml_text(value: Any) -> str:
+    """A value as TOML writes it (``true``, ``"2"``), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return repr(value)
 
 
 def _field_path(loc: Sequence[str], data: Mapping[str, Any]) -> str:
@@ -570,6 +587,33 @@ def _check_design(spec: ExperimentSpec, where: str) -> None:
                         "method = \"morris\"")
     if method == "morris" and len(groups) < 2:
         raise SpecError(f"{where}: a Morris design needs at least 2 factors or groups")
+    students = int(spec.base.values["institution"]["n_students"])
+    check_size(where, planned_points(spec) * spec.replicates, students, spec.weeks, SpecError)
+
+
+def planned_points(spec: ExperimentSpec) -> int:
+    """Design points the spec's design will have, counted without sampling it."""
+    d = spec.raw.design
+    n = int(d.n or 0)
+    dims = len(spec.factors)
+    if d.method == "grid":
+        count = 1
+        for f in spec.factors:
+            if f.levels:
+                count *= len(f.levels)
+            elif f.kind == "int":
+                assert f.low is not None and f.high is not None
+                count *= min(n, int(f.high - f.low) + 1)
+            else:
+                count *= n
+        return count
+    if d.method == "sobol":
+        return n * (2 * dims + 2 if d.second_order else dims + 2)
+    if d.method == "morris":
+        return n * (len({f.group for f in spec.factors}) + 1)
+    if d.method == "efast":
+        return n * dims
+    return n
 
 
 _N_MEANING = {
