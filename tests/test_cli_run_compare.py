@@ -188,3 +188,46 @@ def test_plsim_compare_json_in_a_real_process_prints_only_json(
     assert json.loads((out / "comparison.json").read_text()) == payload
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 4 and manifest["weeks"] == 9
+
+
+class _Stop(Exception):
+    """Raised from a progress callback to stop a comparison midway, like a kill."""
+
+
+def test_an_interrupted_compare_is_completed_by_resume(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from experiments.comparison.paired import compare
+
+    out = tmp_path / "cmp"
+    argv = ["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "2",
+            "--weeks", "2", "--seed", "3", "--out", str(out)]
+
+    def stop(done: int, total: int) -> None:
+        if done == 2:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        compare("baseline_guangdong_2024", ["coaching_only"], replicates=2, weeks=2, seed=3,
+                out=out, progress=stop)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "already holds results" in err and "--resume" in err
+    assert main([*argv, "--resume", "--serial"]) == 0
+    capsys.readouterr()
+    resumed = json.loads((out / "comparison.json").read_text())
+    assert main([*argv[:-1], str(tmp_path / "fresh"), "--serial"]) == 0
+    assert json.loads((tmp_path / "fresh" / "comparison.json").read_text()) == resumed
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [s["status"] for s in manifest["sessions"]] == ["interrupted", "finished"]
+
+
+def test_compare_uses_every_core_by_default_like_sensitivity(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "2",
+                 "--weeks", "1", "--out", str(out)]) == 0
+    session = json.loads((out / "manifest.json").read_text())["sessions"][-1]
+    assert session["executor"] == "processes"
+    assert session["workers"] == min(os.cpu_count() or 1, 4)
