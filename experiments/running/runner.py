@@ -264,8 +264,8 @@ def _check_design(store: ResultsStore, plan: ExperimentPlan) -> None:
     stored = store.read_design()
     if len(stored) != plan.n_runs or not stored.equals(plan.runs):
         raise SpecError(
-            f"{store.path}: cannot resume: the design sampled now differs from design.parquet "
-            "(a different SALib or numpy version?); run into a new --out folder")
+            f"{store.path}: cannot resume: the design sampled now differs from the stored design "
+            "(a different SALib or numpy version?); run into a new results folder")
 
 
 def _execute(plan: ExperimentPlan, store: ResultsStore, executor: Executor, retry_failed: bool,

@@ -36,7 +36,7 @@ from experiments.storage.provenance import write_json
 from simulation.errors import UserError
 
 __all__ = ["COMPARISON_FORMAT", "FORMAT", "IncompleteResultsError", "Results", "ResultsStore",
-           "load_results", "open_to_resume"]
+           "ResumeRequest", "load_results", "open_to_resume"]
 
 FORMAT = "plsim-experiment/1"
 #: The format of a comparison's folder (the same store, arms as its design points).
@@ -49,8 +49,23 @@ RUN_COLUMNS = ("run_id", "point", "replicate", "attempt", "status", "error", "du
 PART = re.compile(r"^part-(\d{6})\.parquet$")
 
 
+@dataclass(frozen=True)
+class ResumeRequest:
+    """What finishing an incomplete folder takes: the kind of experiment, its spec, the folder,
+    and whether failed runs must be re-run. Interfaces render it (a command line, a button)."""
+
+    kind: str
+    spec: str | None
+    folder: Path
+    retry_failed: bool
+
+
 class IncompleteResultsError(UserError):
-    """Some runs are missing or failed; the message lists them and says how to finish."""
+    """Some runs are missing or failed; the message lists them, ``request`` says how to finish."""
+
+    def __init__(self, message: str, request: ResumeRequest) -> None:
+        super().__init__(message)
+        self.request = request
 
 
 class ResultsStore:
@@ -418,12 +433,11 @@ class Results:
         return {"planned": len(self.design), "ok": int((self.runs["status"] == "ok").sum()),
                 "failed": len(self.failed()), "missing": len(self.missing_ids())}
 
-    def finish_command(self, retry: bool) -> str:
-        """The command that completes this experiment."""
-        kind = self.manifest.get("kind", "sensitivity")
-        spec = self.manifest.get("spec_source") or "SPEC"
-        tail = " --retry-failed" if retry else " --resume"
-        return f"plsim {kind} {spec} --out {self.path}{tail}"
+    def resume_request(self, retry: bool) -> ResumeRequest:
+        """What completes this experiment (resuming it; with ``retry`` re-running failures)."""
+        return ResumeRequest(kind=str(self.manifest.get("kind", "sensitivity")),
+                             spec=self.manifest.get("spec_source"), folder=self.path,
+                             retry_failed=retry)
 
     def check_complete(self, purpose: str = "analysis") -> None:
         """Raise :class:`IncompleteResultsError` naming missing and failed runs and the fix."""
@@ -438,10 +452,12 @@ class Results:
             first = (str(failed["error"].iloc[0]).splitlines() or ["no error text"])[0]
             parts.append(f"{len(failed)} failed (run ids {_ranges(failed['run_id'].tolist())}; "
                          f"first error: {first})")
-        how = self.finish_command(retry=not failed.empty)
+        request = self.resume_request(retry=not failed.empty)
+        how = "resume the experiment" + (", re-running failed runs" if request.retry_failed
+                                          else "")
         raise IncompleteResultsError(
             f"{self.path}: {purpose} needs every run, but " + " and ".join(parts)
-            + f". Finish them with: {how}")
+            + f". Finish them: {how}", request)
 
     def outcome_matrix(self, outcome: str) -> np.ndarray:
         """``(n_points, replicates)`` values of a scalar outcome; requires complete results."""

@@ -11,6 +11,7 @@ import time
 
 from experiments.design.spec import SENSITIVITY_METHODS, load_spec
 from experiments.running.runner import run_experiment
+from interfaces.commands.finish import finish_command
 from simulation.errors import UserError
 
 
@@ -84,7 +85,7 @@ def handle(args: argparse.Namespace) -> int:
               f"computing {busy:.0%} of the wall time")
     if s["failed"]:
         print(f"  failures are recorded with their errors; re-run them with: "
-              f"{results.finish_command(retry=True)}", file=sys.stderr)
+              f"{finish_command(results.resume_request(retry=True))}", file=sys.stderr)
         return 1
     print(f"next: plsim analyze {results.path}")
     return 0
