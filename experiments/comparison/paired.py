@@ -484,10 +484,12 @@ def _per_1000(effect: dict[str, float | None], cost_difference: float) -> dict[s
     if cost_difference == 0:
         return {"estimate": None, "ci_low": None, "ci_high": None}
     scale = cost_difference / 1000.0
-    bounds = [None if effect[k] is None else effect[k] / scale for k in ("ci_low", "ci_high")]
+    bounds = [None if (v := effect[k]) is None else v / scale for k in ("ci_low", "ci_high")]
     if scale < 0 and None not in bounds:
         bounds = bounds[::-1]
-    return {"estimate": effect["estimate"] / scale, "ci_low": bounds[0], "ci_high": bounds[1]}
+    estimate = effect["estimate"]
+    return {"estimate": None if estimate is None else estimate / scale, "ci_low": bounds[0],
+            "ci_high": bounds[1]}
 
 
 def _realized_cost(timeseries: pd.DataFrame, arm: int, weeks: int, weeks_per_year: int) -> float:

@@ -67,6 +67,8 @@ DEFAULT_SCALARS: tuple[str, ...] = (
 SENSITIVITY_METHODS: tuple[str, ...] = method_names("sensitivity")
 SWEEP_METHODS: tuple[str, ...] = method_names("sweep")
 Level = bool | int | float | str
+Role = Literal["policy", "uncertainty", "structure"]
+ROLES: tuple[Role, ...] = ("policy", "uncertainty", "structure")
 
 
 class SpecError(UserError):
@@ -124,8 +126,7 @@ class OutputsEntry(_Strict):
 class AllParametersEntry(_Strict):
     """The ``[all_parameters]`` table (screening every registry parameter)."""
 
-    roles: list[Literal["policy", "uncertainty", "structure"]] = Field(
-        default_factory=lambda: ["policy", "uncertainty", "structure"])
+    roles: list[Role] = Field(default_factory=lambda: list(ROLES))
     exclude: list[str] = Field(default_factory=list)
     group_by: Literal["section", "none"] = "section"
 

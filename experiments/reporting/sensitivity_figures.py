@@ -62,10 +62,10 @@ def distributions_figure(results: Results, outcomes: list[str] | None = None) ->
     return fig
 
 
-def _bins(values: np.ndarray) -> np.ndarray | int:
+def _bins(values: np.ndarray) -> list[float] | int:
     lo, hi = float(np.min(values)), float(np.max(values))
     if not hi > lo:
-        return np.array([lo - 0.5, lo + 0.5]) if lo == 0 else np.array([lo * 0.99, lo * 1.01])
+        return [lo - 0.5, lo + 0.5] if lo == 0 else [lo * 0.99, lo * 1.01]
     return 30
 
 
