@@ -116,6 +116,9 @@ def test_run_with_force_replaces_the_folder(tmp_path: Path,
     ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--replicates", "0"],
     ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--years", "0"],
     ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--workers", "0"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--seed", "-1"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--weeks", "1000000000"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--years", "1e300"],
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(
         argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -240,6 +240,8 @@ def test_progress_is_reported_once_per_run() -> None:
     ({"replicates": 0}, "replicates"),
     ({"workers": 0}, "workers"),
     ({"weeks": 0}, "weeks"),
+    ({"seed": -1}, "seed must be a whole number of 0 or more, got -1"),
+    ({"seed": 1.5}, "seed must be a whole number"),
 ])
 def test_impossible_designs_are_user_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(UserError, match=message):

@@ -270,6 +270,8 @@ def compare(
         raise UserError(f"replicates must be a whole number of at least 1, got {replicates!r}")
     if workers is not None and workers < 1:
         raise UserError(f"workers must be at least 1, got {workers!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UserError(f"seed must be a whole number of 0 or more, got {seed!r}")
     if weeks is None:
         weeks = api.weeks_per_year(base_sc) * int(base_sc.values["institution"]["years"])
     if weeks < 1:
