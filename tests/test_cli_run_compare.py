@@ -234,3 +234,38 @@ def test_compare_uses_every_core_by_default_like_sensitivity(
     session = json.loads((out / "manifest.json").read_text())["sessions"][-1]
     assert session["executor"] == "processes"
     assert session["workers"] == min(os.cpu_count() or 1, 4)
+
+
+@pytest.mark.slow
+def test_a_killed_compare_resumes_to_the_results_of_an_uninterrupted_one(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    args = ["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "30",
+            "--weeks", "3", "--seed", "5"]
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "interfaces.cli", *args, "--out", str(out),
+                             "--workers", "2", "--part-runs", "2"], cwd=ROOT,
+                            start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(list((out / "runs").glob("part-*.parquet"))) >= 3:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        os.killpg(proc.pid, signal.SIGKILL)  # the command and its worker processes
+    finally:
+        proc.wait(timeout=30)
+        if proc.stderr:
+            proc.stderr.close()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "comparison" and not (out / "comparison.json").exists()
+    assert main([*args, "--out", str(out), "--resume", "--serial"]) == 0
+    assert main([*args, "--out", str(tmp_path / "whole"), "--serial"]) == 0
+    assert (json.loads((out / "comparison.json").read_text())
+            == json.loads((tmp_path / "whole" / "comparison.json").read_text()))
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"),
+                                  pd.read_parquet(tmp_path / "whole" / "timeseries.parquet"))

@@ -382,3 +382,14 @@ def test_a_huge_comparison_is_refused_with_its_estimate() -> None:
         compare("baseline_guangdong_2024", ["coaching_only"], replicates=2, weeks=1_000_000)
     with pytest.raises(UserError, match=r"plans 20,000,002 runs"):
         compare("baseline_guangdong_2024", ["coaching_only"], replicates=10_000_001, weeks=1)
+
+
+def test_a_comparison_folder_is_not_taken_for_an_experiment(tmp_path: Path) -> None:
+    from experiments.storage.experiment_store import load_results
+
+    out = tmp_path / "cmp"
+    compare("baseline_guangdong_2024", ["baseline_guangdong_2024"], replicates=1, weeks=1,
+            out=out)
+    with pytest.raises(UserError, match="holds a comparison of scenarios, not the results of an "
+                                        "experiment design"):
+        load_results(out)

@@ -206,6 +206,7 @@ def compare(
     retry_failed: bool = False,
     force: bool = False,
     chunk_size: int = 1,
+    part_runs: int = 16,
     log: TextIO | None = None,
     on_record: Callable[[RunRecord], None] | None = None,
 ) -> ComparisonResult:
@@ -246,6 +247,9 @@ def compare(
         Replace a plsim folder at ``out`` instead of refusing.
     chunk_size
         Runs per scheduled task (results do not depend on it).
+    part_runs
+        Write the runs to ``out`` after this many (or every 10 s): at most these are lost to a
+        kill.
     log
         Where messages go (default stderr).
     on_record
@@ -270,6 +274,8 @@ def compare(
         raise UserError(f"replicates must be a whole number of at least 1, got {replicates!r}")
     if workers is not None and workers < 1:
         raise UserError(f"workers must be at least 1, got {workers!r}")
+    if part_runs < 1 or chunk_size < 1:
+        raise UserError("part_runs and chunk_size must be 1 or more")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UserError(f"seed must be a whole number of 0 or more, got {seed!r}")
     if weeks is None:
@@ -288,10 +294,11 @@ def compare(
     if out is not None:
         return _run(plan, Path(out), executor, resume=resume or retry_failed,
                     retry_failed=retry_failed, force=force, progress=progress, log=log,
-                    on_record=on_record)
+                    on_record=on_record, part_runs=part_runs)
     with tempfile.TemporaryDirectory(prefix="plsim-compare-") as tmp:
         result = _run(plan, Path(tmp) / "runs", executor, resume=False, retry_failed=False,
-                      force=False, progress=progress, log=log, on_record=on_record)
+                      force=False, progress=progress, log=log, on_record=on_record,
+                      part_runs=max(part_runs, plan.n_runs))
     result.folder = None
     return result
 
@@ -317,7 +324,7 @@ def _unique_labels(names: list[str]) -> list[str]:
 
 def _run(plan: ComparisonPlan, out: Path, executor: Executor, *, resume: bool,
          retry_failed: bool, force: bool, progress: Progress | None, log: TextIO | None,
-         on_record: Callable[[RunRecord], None] | None) -> ComparisonResult:
+         on_record: Callable[[RunRecord], None] | None, part_runs: int) -> ComparisonResult:
     """Run the plan's pending runs into the store at ``out`` and summarize them."""
     store, _, replace = open_to_resume(out, plan.fingerprint(), resume, force,
                                        format=COMPARISON_FORMAT,
@@ -337,7 +344,7 @@ def _run(plan: ComparisonPlan, out: Path, executor: Executor, *, resume: bool,
                 on_record(record)
 
         run_pending(store, plan.context(), plan.run_ids, plan.task, executor,
-                    retry_failed=retry_failed, progress=False, log=log,
+                    retry_failed=retry_failed, progress=False, part_runs=part_runs, log=log,
                     on_record=record_done, label="compare")
     finally:
         executor.close()

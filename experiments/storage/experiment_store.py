@@ -123,6 +123,9 @@ class ResultsStore:
                 raise UserError(f"{store.path}: no such results folder")
             raise UserError(f"{store.path}: not an experiment results folder (no manifest.json)")
         manifest = store.manifest
+        if manifest.get("format") != format and manifest.get("kind") == "comparison":
+            raise UserError(f"{store.path}: holds a comparison of scenarios, not the results of "
+                            "an experiment design")
         if manifest.get("format") != format:
             raise UserError(f"{store.path}/manifest.json: format {manifest.get('format')!r} is "
                             f"not {format!r}; it was written by another tool or version")

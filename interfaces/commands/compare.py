@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dask", metavar="ADDR",
                    help="run on Dask: 'local' starts a LocalCluster, tcp://HOST:PORT uses a "
                    "running scheduler")
+    p.add_argument("--part-runs", type=int, default=16, metavar="K",
+                   help="runs written to --out at a time (default 16; also every 10 s): at most "
+                   "these are lost to a kill")
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="table (default) or JSON on stdout")
     p.set_defaults(handler=handle)
@@ -100,6 +103,7 @@ def handle(args: argparse.Namespace) -> int:
         result = compare(base, alternatives, replicates=args.replicates, weeks=weeks,
                          seed=args.seed, executor=executor, out=out, resume=resume,
                          retry_failed=args.retry_failed, force=args.force,
+                         part_runs=args.part_runs,
                          progress=lambda done, _total: bar.update(done - bar.n))
     folder = write_comparison_folder(result, out, force=args.force)
 
