@@ -15,7 +15,7 @@ from experiments.analysis.sensitivity import analyze_results
 from experiments.design.points import build_design
 from experiments.design.spec import SPECS_DIR, SpecError, load_spec, planned_points
 from experiments.methods import METHODS, names
-from experiments.methods.base import Cell, DesignMethod, Save
+from experiments.methods.base import DesignMethod, Save
 from experiments.methods.drawing import new_figure
 from experiments.reporting.sensitivity_figures import write_figures
 from experiments.running.runner import run_experiment
@@ -56,9 +56,6 @@ class Correlation(DesignMethod):
     title: ClassVar[str] = "correlation screening"
     n_meaning: ClassVar[str] = "the number of random points"
     rank_key: ClassVar[str | None] = "abs_corr"
-    ranking_header: ClassVar[tuple[str, ...]] = ("|correlation|",)
-    ranking_cells: ClassVar[tuple[Cell, ...]] = (("interval", "abs_corr"),)
-    ranking_explain: ClassVar[str] = "Absolute correlation of factor and outcome."
 
     def check(self, spec: Any) -> str | None:
         return None if (spec.raw.design.n or 0) >= 3 else "design.n must be 3 or more"

@@ -26,6 +26,7 @@ command that completes them) and reports an output that does not vary as such.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,10 @@ class SensitivityReport:
         if role is not None and "role" in table:
             table = table[table["role"] == role]
         return METHODS[self.method].rank(table)
+
+    def summary(self, row: Mapping[str, Any]) -> str:
+        """One ranked factor's indices as a short line (the method's own wording)."""
+        return METHODS[self.method].summary(row)
 
 
 def noise_decomposition(values: np.ndarray) -> dict[str, float]:

@@ -40,9 +40,10 @@ from experiments.running.tasks import RunRecord
 from experiments.storage.experiment_store import (
     COMPARISON_FORMAT,
     ResultsStore,
+    create_store,
     open_to_resume,
 )
-from experiments.storage.provenance import environment, prepare_folder
+from experiments.storage.provenance import environment
 from simulation import api
 from simulation.costs import annual_costs
 from simulation.errors import UserError
@@ -332,8 +333,7 @@ def _run(plan: ComparisonPlan, out: Path, executor: Executor, *, resume: bool,
     executor.open()  # before touching the folder: an unreachable scheduler changes nothing
     try:
         if store is None:
-            prepare_folder(out, replace)
-            store = ResultsStore.create(out, plan.manifest(environment()), plan.run_table())
+            store = create_store(out, replace, plan.manifest(environment()), plan.run_table())
         done = [len(store.read_runs())] if progress else [0]
 
         def record_done(record: RunRecord) -> None:

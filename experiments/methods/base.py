@@ -31,14 +31,11 @@ if TYPE_CHECKING:
     from experiments.design.spec import ExperimentSpec
     from experiments.storage.experiment_store import Results
 
-__all__ = ["Cell", "DesignMethod", "Save", "correct_for_noise", "factor_roles", "group_role",
+__all__ = ["DesignMethod", "Save", "correct_for_noise", "factor_roles", "group_role",
            "results_problem"]
 
 #: ``save(figure, file name)``: how :meth:`DesignMethod.draw` hands over a figure.
 Save = Callable[["Figure", str], None]
-#: A ranking-table cell: ``("interval", column)`` (value with its ``_conf`` interval) or
-#: ``("value", column)``.
-Cell = tuple[str, str]
 
 
 class DesignMethod(ABC):
@@ -61,9 +58,8 @@ class DesignMethod(ABC):
     numeric_levels
         Whether numeric factors may list explicit ``levels``.
     rank_key
-        The index factors are ranked by (``None``: the method yields no indices).
-    ranking_header, ranking_cells, ranking_explain
-        The method's columns of a report's ranking table, and what they mean.
+        The index factors are ranked by (``None``: the method yields no indices); its interval
+        half-width is the column ``<rank_key>_conf``.
     """
 
     name: ClassVar[str]
@@ -74,9 +70,6 @@ class DesignMethod(ABC):
     uses_groups: ClassVar[bool] = False
     numeric_levels: ClassVar[bool] = False
     rank_key: ClassVar[str | None] = None
-    ranking_header: ClassVar[tuple[str, ...]] = ()
-    ranking_cells: ClassVar[tuple[Cell, ...]] = ()
-    ranking_explain: ClassVar[str] = ""
 
     def check(self, spec: ExperimentSpec) -> str | None:
         """A problem with the spec's design for this method, or ``None``."""

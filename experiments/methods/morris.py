@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from experiments.methods.base import (
-    Cell,
     DesignMethod,
     Save,
     factor_roles,
@@ -51,12 +50,6 @@ class Morris(DesignMethod):
                                 "replicates")
     uses_groups: ClassVar[bool] = True
     rank_key: ClassVar[str | None] = "mu_star"
-    ranking_header: ClassVar[tuple[str, ...]] = ("mu* [95% CI]", "sigma")
-    ranking_cells: ClassVar[tuple[Cell, ...]] = (("interval", "mu_star"), ("value", "sigma"))
-    ranking_explain: ClassVar[str] = (
-        "Morris screening: mu* is the mean absolute elementary effect of a factor (per unit step "
-        "of its normalized range), sigma its spread (interactions or non-linearity). Factors "
-        "are ranked by mu*.")
 
     def check(self, spec: ExperimentSpec) -> str | None:
         """Two or more trajectories, an even number of levels, two or more factors or groups."""

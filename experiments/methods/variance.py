@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from experiments.methods.base import Cell, DesignMethod, Save
+from experiments.methods.base import DesignMethod, Save
 from experiments.methods.drawing import sobol_figure, sobol_overview_figure, varying_outcomes
 
 if TYPE_CHECKING:
@@ -22,14 +22,6 @@ class VarianceBased(DesignMethod):
 
     rank_key: ClassVar[str | None] = "ST"
     min_factors: ClassVar[int] = 2
-    ranking_header: ClassVar[tuple[str, ...]] = (
-        "total order ST [95% CI]", "first order S1 [95% CI]", "ST noise-corrected")
-    ranking_cells: ClassVar[tuple[Cell, ...]] = (
-        ("interval", "ST"), ("interval", "S1"), ("value", "ST_corrected"))
-    ranking_explain: ClassVar[str] = (
-        "Total-order index ST: the share of the outcome's variance that involves the factor, "
-        "alone or with others; first-order S1: its share alone. Factors are ranked by ST; a rank "
-        "is 'clearly above the next' only when the intervals do not overlap.")
 
     def draw(self, report: SensitivityReport, results: Results, save: Save) -> None:
         """Index bars per varying outcome and the overview of them all."""

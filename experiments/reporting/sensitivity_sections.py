@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.sensitivity import SensitivityReport, analyze_results
-from experiments.methods import METHODS
 from experiments.reporting.caveats import evidence_table, limitations_html
 from experiments.reporting.html import (
     Section,
@@ -197,14 +196,13 @@ def _best_points(results: Results) -> str:
 
 def ranking_rows(ranked: pd.DataFrame, method: str) -> list[tuple[Any, ...]]:
     """Ranking table rows with intervals and whether each rank is told apart from the next."""
-    found = METHODS[method]
-    key = found.rank_key or "ST"
+    key = "mu_star" if method == "morris" else "ST"
     conf = f"{key}_conf"
     rows = []
     values = ranked[key].to_numpy(dtype=float)
     confs = ranked[conf].to_numpy(dtype=float)
     for k, (_, r) in enumerate(ranked.iterrows()):
-        low = values[k] - confs[k]
+        low, high = values[k] - confs[k], values[k] + confs[k]
         if not math.isfinite(low):
             verdict = "n/a"
         elif low <= 0:
@@ -216,28 +214,38 @@ def ranking_rows(ranked: pd.DataFrame, method: str) -> list[tuple[Any, ...]]:
         else:
             verdict = "clearly above the next"
         evidence = REGISTRY[r["factor"]].evidence if r["factor"] in REGISTRY else "group"
-        cells = []
-        for how, column in found.ranking_cells:
-            if how == "interval":
-                value, half = r[column], r[f"{column}_conf"]
-                cells.append(interval(value, value - half, value + half, 3, signed=False))
-            else:
-                cells.append(fmt(r.get(column, math.nan), 3))
-        rows.append((k + 1, r["factor"], r["role"], evidence, *cells, verdict))
+        if method == "morris":
+            rows.append((k + 1, r["factor"], r["role"], evidence,
+                         interval(r["mu_star"], low, high, 3, signed=False),
+                         fmt(r["sigma"], 3), verdict))
+        else:
+            corrected = r.get("ST_corrected", math.nan)
+            rows.append((k + 1, r["factor"], r["role"], evidence,
+                         interval(r["ST"], low, high, 3, signed=False),
+                         interval(r["S1"], r["S1"] - r["S1_conf"], r["S1"] + r["S1_conf"], 3,
+                                  signed=False),
+                         fmt(corrected, 3), verdict))
     return rows
 
 
 def _ranking_section(report: SensitivityReport, figures: dict[str, bytes], origin: str) -> str:
     method = report.method
     if report.indices.empty:
-        indexed = ", ".join(n for n, m in METHODS.items() if m.rank_key)
         return paragraph(f"This {method} design yields no sensitivity indices (use plsim "
-                         f"sensitivity with a spec of one of {indexed}); the outcome ranges "
+                         "sensitivity with a sobol, morris or efast spec); the outcome ranges "
                          "above are what this experiment shows.")
-    found = METHODS[method]
-    header = ["rank", "factor", "role", "evidence", *found.ranking_header, "rank certainty"]
-    explain = found.ranking_explain
-    numeric = tuple(range(4, 4 + len(found.ranking_header)))
+    if method == "morris":
+        header = ["rank", "factor", "role", "evidence", "mu* [95% CI]", "sigma", "rank certainty"]
+        explain = ("Morris screening: mu* is the mean absolute elementary effect of a factor "
+                   "(per unit step of its normalized range), sigma its spread (interactions or "
+                   "non-linearity). Factors are ranked by mu*.")
+    else:
+        header = ["rank", "factor", "role", "evidence", "total order ST [95% CI]",
+                  "first order S1 [95% CI]", "ST noise-corrected", "rank certainty"]
+        explain = ("Total-order index ST: the share of the outcome's variance that involves the "
+                   "factor, alone or with others; first-order S1: its share alone. Factors are "
+                   "ranked by ST; a rank is 'clearly above the next' only when the intervals do "
+                   "not overlap.")
     out = [paragraph(explain), f'<p class="muted">{esc(origin)}.</p>']
     overview = f"{method}_overview.png"
     if overview in figures:
@@ -249,7 +257,8 @@ def _ranking_section(report: SensitivityReport, figures: dict[str, bytes], origi
         if ranked.empty:
             continue
         out.append(f"<h3>{esc(outcome)}: {esc(_outcome(outcome))}</h3>")
-        out.append(table(header, ranking_rows(ranked, method), numeric=numeric))
+        out.append(table(header, ranking_rows(ranked, method), numeric=(4, 5, 6)
+                         if method != "morris" else (4, 5)))
         name = f"{method}_{outcome}.png"
         if name in figures:
             out.append(figure(figures[name], f"Indices of {outcome} with their intervals."))

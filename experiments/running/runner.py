@@ -33,10 +33,11 @@ from experiments.storage.experiment_store import (
     FORMAT,
     Results,
     ResultsStore,
+    create_store,
     load_results,
     open_to_resume,
 )
-from experiments.storage.provenance import environment, prepare_folder
+from experiments.storage.provenance import environment
 from simulation.scenario import ScenarioError
 
 __all__ = ["ExperimentPlan", "load_results", "plan_experiment", "run_experiment"]
@@ -243,9 +244,8 @@ def run_experiment(
     executor.open()  # before touching the folder: an unreachable scheduler changes nothing
     try:
         if store is None:
-            prepare_folder(out, replace)
-            spec_text = _spec_text(spec)
-            store = ResultsStore.create(out, _manifest(plan, executor), plan.runs, spec_text)
+            store = create_store(out, replace, _manifest(plan, executor), plan.runs,
+                                 _spec_text(spec))
         else:
             _check_design(store, plan)
         return _execute(plan, store, executor, retry_failed, progress, part_runs,

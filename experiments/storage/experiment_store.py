@@ -32,11 +32,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.running.tasks import RunRecord
-from experiments.storage.provenance import write_json
+from experiments.storage.provenance import prepare_folder, write_json
 from simulation.errors import UserError
 
 __all__ = ["COMPARISON_FORMAT", "FORMAT", "IncompleteResultsError", "Results", "ResultsStore",
-           "ResumeRequest", "load_results", "open_to_resume"]
+           "ResumeRequest", "create_store", "load_results", "open_to_resume"]
 
 FORMAT = "plsim-experiment/1"
 #: The format of a comparison's folder (the same store, arms as its design points).
@@ -256,6 +256,15 @@ class ResultsStore:
         survey = survey.merge(keep, on=["run_id", "attempt", "part"], how="inner")
         return survey.drop(columns=["part", "attempt"]).sort_values(
             ["run_id"], kind="stable").reset_index(drop=True)
+
+
+def create_store(out: Path, replace: bool, manifest: dict[str, Any], design: pd.DataFrame,
+                 spec_text: str | None = None) -> ResultsStore:
+    """Create the results folder ``out`` (replacing a plsim folder when ``replace``) with its
+    manifest, run table and spec: the one place a store's folder is made, for every kind."""
+    prepare_folder(out, replace)
+    ResultsStore.create(out, manifest, design, spec_text)
+    return ResultsStore.open(out, str(manifest.get("format", FORMAT)))  # as a resume sees it
 
 
 def open_to_resume(out: Path, fingerprint: str, resume: bool, force: bool, format: str = FORMAT,

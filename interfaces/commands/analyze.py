@@ -12,7 +12,6 @@ from experiments.analysis.sensitivity import (
     analyze_results,
     write_tables,
 )
-from experiments.methods import METHODS
 from experiments.reporting.sensitivity_figures import write_figures
 from experiments.storage.experiment_store import load_results
 
@@ -71,4 +70,4 @@ def print_summary(report: SensitivityReport, top: int = 5) -> None:
         ranked = report.ranking(outcome).head(top)
         for _, r in ranked.iterrows():
             tag = "lever" if r["role"] == "policy" else str(r["role"])
-            print(f"  {r['factor']:<42} [{tag}] {METHODS[report.method].summary(r)}")
+            print(f"  {r['factor']:<42} [{tag}] {report.summary(r)}")
