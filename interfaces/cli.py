@@ -59,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except (UserError, FileExistsError) as exc:
-        print(f"plsim: error: {exc}", file=sys.stderr)
+        from interfaces.commands.finish import next_step
+
+        print(f"plsim: error: {exc}{next_step(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("plsim: interrupted", file=sys.stderr)

@@ -137,6 +137,9 @@ def test_run_with_force_refuses_a_folder_plsim_did_not_write_and_keeps_its_files
     ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--replicates", "0"],
     ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--years", "0"],
     ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--workers", "0"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--seed", "-1"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--weeks", "1000000000"],
+    ["compare", "baseline_guangdong_2024", "baseline_guangdong_2024", "--years", "1e300"],
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(
         argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,3 +212,81 @@ def test_plsim_compare_json_in_a_real_process_prints_only_json(
     assert json.loads((out / "comparison.json").read_text()) == payload
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 4 and manifest["weeks"] == 9
+
+
+class _Stop(Exception):
+    """Raised from a progress callback to stop a comparison midway, like a kill."""
+
+
+def test_an_interrupted_compare_is_completed_by_resume(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from experiments.comparison.paired import compare
+
+    out = tmp_path / "cmp"
+    argv = ["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "2",
+            "--weeks", "2", "--seed", "3", "--out", str(out)]
+
+    def stop(done: int, total: int) -> None:
+        if done == 2:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        compare("baseline_guangdong_2024", ["coaching_only"], replicates=2, weeks=2, seed=3,
+                out=out, progress=stop)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "already holds results" in err and "--resume" in err
+    assert main([*argv, "--resume", "--serial"]) == 0
+    capsys.readouterr()
+    resumed = json.loads((out / "comparison.json").read_text())
+    assert main([*argv[:-1], str(tmp_path / "fresh"), "--serial"]) == 0
+    assert json.loads((tmp_path / "fresh" / "comparison.json").read_text()) == resumed
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [s["status"] for s in manifest["sessions"]] == ["interrupted", "finished"]
+
+
+def test_compare_uses_every_core_by_default_like_sensitivity(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "2",
+                 "--weeks", "1", "--out", str(out)]) == 0
+    session = json.loads((out / "manifest.json").read_text())["sessions"][-1]
+    assert session["executor"] == "processes"
+    assert session["workers"] == min(os.cpu_count() or 1, 4)
+
+
+@pytest.mark.slow
+def test_a_killed_compare_resumes_to_the_results_of_an_uninterrupted_one(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    args = ["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "30",
+            "--weeks", "3", "--seed", "5"]
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "interfaces.cli", *args, "--out", str(out),
+                             "--workers", "2", "--part-runs", "2"], cwd=ROOT,
+                            start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(list((out / "runs").glob("part-*.parquet"))) >= 3:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        os.killpg(proc.pid, signal.SIGKILL)  # the command and its worker processes
+    finally:
+        proc.wait(timeout=30)
+        if proc.stderr:
+            proc.stderr.close()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "comparison" and not (out / "comparison.json").exists()
+    assert main([*args, "--out", str(out), "--resume", "--serial"]) == 0
+    assert main([*args, "--out", str(tmp_path / "whole"), "--serial"]) == 0
+    assert (json.loads((out / "comparison.json").read_text())
+            == json.loads((tmp_path / "whole" / "comparison.json").read_text()))
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"),
+                                  pd.read_parquet(tmp_path / "whole" / "timeseries.parquet"))

@@ -240,6 +240,8 @@ def test_progress_is_reported_once_per_run() -> None:
     ({"replicates": 0}, "replicates"),
     ({"workers": 0}, "workers"),
     ({"weeks": 0}, "weeks"),
+    ({"seed": -1}, "seed must be a whole number of 0 or more, got -1"),
+    ({"seed": 1.5}, "seed must be a whole number"),
 ])
 def test_impossible_designs_are_user_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(UserError, match=message):
@@ -315,3 +317,79 @@ def test_bundled_policies_against_baseline_over_a_year_have_finite_intervals() -
         assert all(math.isfinite(effect[k]) for k in ("estimate", "ci_low", "ci_high"))
         assert effect["ci_low"] <= effect["estimate"] <= effect["ci_high"]
         assert row["cost_per_student"] > 0
+
+
+class _Stop(Exception):
+    """Raised from a progress callback to stop a comparison midway, like a kill."""
+
+
+def test_an_interrupted_comparison_resumes_to_the_same_results(
+        result: ComparisonResult, scenario_dir: Path, tmp_path: Path) -> None:
+    arms = ["baseline_guangdong_2024", str(scenario_dir / "coaching.toml")]
+    out = tmp_path / "cmp"
+
+    def stop_after_four(done: int, total: int) -> None:
+        if done == 4:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        compare("baseline_guangdong_2024", arms, replicates=REPLICATES, weeks=WEEKS, seed=11,
+                out=out, progress=stop_after_four)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "comparison" and manifest["sessions"][-1]["status"] == "interrupted"
+    with pytest.raises(FileExistsError, match="--resume"):
+        compare("baseline_guangdong_2024", arms, replicates=REPLICATES, weeks=WEEKS, seed=11,
+                out=out)
+    calls: list[int] = []
+    resumed = compare("baseline_guangdong_2024", arms, replicates=REPLICATES, weeks=WEEKS,
+                      seed=11, out=out, resume=True, progress=lambda d, t: calls.append(d))
+    assert calls[0] > 1 and calls[-1] == 3 * REPLICATES  # only the missing runs ran again
+    assert resumed.rows == result.rows
+    pd.testing.assert_frame_equal(resumed.timeseries, result.timeseries)
+    pd.testing.assert_frame_equal(resumed.survey, result.survey)
+    folder = write_comparison_folder(resumed, out)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [s["status"] for s in manifest["sessions"]] == ["interrupted", "finished"]
+    assert manifest["scenarios"]["coaching"]["values"]["training"]["coaching_hours"] == 40
+    for name in manifest["files"]:
+        assert (folder / name).is_file(), name
+
+
+def test_resuming_a_different_comparison_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    compare("baseline_guangdong_2024", ["baseline_guangdong_2024"], replicates=2, weeks=1,
+            out=out)
+    before = sorted(p.name for p in out.rglob("*"))
+    with pytest.raises(UserError, match=r"cannot resume.*seed: 1 -> 2"):
+        compare("baseline_guangdong_2024", ["baseline_guangdong_2024"], replicates=2, weeks=1,
+                seed=2, out=out, resume=True)
+    assert sorted(p.name for p in out.rglob("*")) == before
+
+
+def test_a_comparison_on_dask_gives_the_same_results(result: ComparisonResult,
+                                                     scenario_dir: Path) -> None:
+    on_dask = compare("baseline_guangdong_2024",
+                      ["baseline_guangdong_2024", str(scenario_dir / "coaching.toml")],
+                      replicates=REPLICATES, weeks=WEEKS, seed=11, workers=2, dask="local")
+    assert on_dask.rows == result.rows
+    pd.testing.assert_frame_equal(on_dask.timeseries, result.timeseries)
+    pd.testing.assert_frame_equal(on_dask.survey, result.survey)
+
+
+def test_a_huge_comparison_is_refused_with_its_estimate() -> None:
+    with pytest.raises(UserError, match=r"compare: a horizon of 1,000,000 weeks is not allowed.*"
+                                         "would take about"):
+        compare("baseline_guangdong_2024", ["coaching_only"], replicates=2, weeks=1_000_000)
+    with pytest.raises(UserError, match=r"plans 20,000,002 runs"):
+        compare("baseline_guangdong_2024", ["coaching_only"], replicates=10_000_001, weeks=1)
+
+
+def test_a_comparison_folder_is_not_taken_for_an_experiment(tmp_path: Path) -> None:
+    from experiments.storage.experiment_store import load_results
+
+    out = tmp_path / "cmp"
+    compare("baseline_guangdong_2024", ["baseline_guangdong_2024"], replicates=1, weeks=1,
+            out=out)
+    with pytest.raises(UserError, match="holds a comparison of scenarios, not the results of an "
+                                        "experiment design"):
+        load_results(out)

@@ -25,6 +25,7 @@ from experiments.storage.experiment_store import (
     load_results,
 )
 from interfaces.cli import main as plsim
+from interfaces.commands.finish import finish_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = "ci_small"
@@ -109,8 +110,10 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(reference: Results,
             proc.stderr.close()
     interrupted = load_results(out)
     assert not interrupted.complete and interrupted.summary()["ok"] >= 6
-    with pytest.raises(IncompleteResultsError, match="--resume"):
+    with pytest.raises(IncompleteResultsError, match="resume the experiment") as info:
         interrupted.check_complete()
+    assert finish_command(info.value.request).startswith("plsim sensitivity ")
+    assert finish_command(info.value.request).endswith(f"ci_small.toml --out {out} --resume")
 
     assert plsim(["sensitivity", SPEC, "--out", str(out), "--resume", "--serial",
                   "--no-progress"]) == 0
@@ -163,7 +166,8 @@ def test_failures_are_recorded_then_retried(reference: Results, tmp_path: Path,
     with pytest.raises(IncompleteResultsError) as info:
         results.check_complete()
     assert "3 failed (run ids 5, 34, 61" in str(info.value)
-    assert f"--out {out} --retry-failed" in str(info.value)
+    assert "resume the experiment, re-running failed runs" in str(info.value)
+    assert finish_command(info.value.request).endswith(f"--out {out} --retry-failed")
 
     again = run_experiment(SPEC, out, serial=True, progress=False, resume=True)
     assert len(again.failed()) == 3  # resume alone does not re-run failures

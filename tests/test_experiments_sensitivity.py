@@ -159,7 +159,7 @@ def test_incomplete_results_are_refused_with_the_missing_runs_and_the_fix(tmp_pa
     message = str(info.value)
     assert "3 of 80 runs have no result (run ids 7-9)" in message
     assert "1 failed (run ids 20; first error: ValueError: boom)" in message
-    assert "--retry-failed" in message
+    assert "re-running failed runs" in message and info.value.request.retry_failed
 
 
 def test_second_order_indices_of_an_additive_function_are_near_zero(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def test_fingerprint_changes_with_anything_that_changes_runs(tmp_path: Path) -> 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ('name = "pacing.mode"', 'name = "pacing.mdoe"', "did you mean 'pacing.mode'"),
     ("n = 4", "n = 6", "power of two"),
-    ('method = "sobol"', 'method = "saltelli"', "design.method = 'saltelli'"),
+    ('method = "sobol"', 'method = "saltelli"', 'design.method = "saltelli"'),
     ("n = 4", "n = 4\nsamples = 3", "unknown field 'design.samples'"),
     ('name = "learning.platform_effect"', 'name = "learning.platform_effect"\nhigh = 5.0',
      "high = 5 is outside the registry range"),
@@ -152,3 +152,46 @@ def test_the_spec_in_the_researchers_guide_is_valid_and_runs(tmp_path: Path) -> 
                               outputs={"weeks": [0, 4]})
     results = run_experiment(small, tmp_path / "out", serial=True, progress=False)
     assert results.summary() == {"planned": 6, "ok": 6, "failed": 0, "missing": 0}
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("replicates = 2", 'replicates = "2"', 'replicates = "2" is not allowed: must be a valid '
+     "integer"),
+    ("replicates = 2", "replicates = true", "replicates = true is not allowed"),
+    ("n = 4", 'n = 4\nsecond_order = "yes"', 'design.second_order = "yes" is not allowed: '
+     "must be a valid boolean"),
+    ("weeks = 4", "weeks = 4.0", "weeks = 4.0 is not allowed"),
+    ('name = "pacing.mode"', 'name = "pacing.mode"\nlevels = []',
+     "levels (factor 'pacing.mode') = [] is not allowed: list two or more levels"),
+])
+def test_spec_values_of_the_wrong_type_are_refused_not_converted(
+        tmp_path: Path, old: str, new: str, expected: str) -> None:
+    path = write(tmp_path, MINIMAL.replace(old, new))
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert expected in str(info.value) and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("n = 4", "n = 1099511627776", "plans 8,796,093,022,208 runs of 4 weeks (about "),
+    ('method = "sobol"\nn = 4', 'method = "lhs"\nn = 100000000', "plans 200,000,000 runs"),
+    ('method = "sobol"\nn = 4', 'method = "morris"\nn = 10000000', "plans 60,000,000 runs"),
+    ("weeks = 4", "weeks = 1000000000", "a horizon of 1,000,000,000 weeks is not allowed: at "
+     "most 2,600 weeks"),
+])
+def test_huge_designs_and_horizons_are_refused_up_front_with_the_estimate(
+        tmp_path: Path, old: str, new: str, expected: str) -> None:
+    from experiments.design.limits import MAX_RUNS
+
+    with pytest.raises(SpecError) as info:
+        load_spec(write(tmp_path, MINIMAL.replace(old, new)))
+    message = str(info.value)
+    assert expected in message
+    assert "on one core" in message
+    assert f"{MAX_RUNS:,}" in message or "weeks is not allowed" in message
+
+
+def test_a_huge_grid_is_counted_without_being_built(tmp_path: Path) -> None:
+    text = MINIMAL.replace('method = "sobol"\nn = 4', 'method = "grid"\nn = 10000000')
+    with pytest.raises(SpecError, match="plans 80,000,000 runs"):
+        load_spec(write(tmp_path, text))

@@ -26,19 +26,22 @@ command that completes them) and reports an output that does not vary as such.
 from __future__ import annotations
 
 import math
-import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
+from experiments.methods import METHODS
+from experiments.methods.efast import efast_orders
+from experiments.methods.sobol import sobol_table
 from experiments.running.seeding import derived_seed
 from experiments.storage.experiment_store import Results
 
-__all__ = ["SensitivityReport", "analyze_results", "noise_decomposition", "write_tables"]
+__all__ = ["SensitivityReport", "analyze_results", "efast_orders", "noise_decomposition",
+           "sobol_table", "write_tables"]
 
 MIN_RESAMPLES = 1000
 
@@ -74,12 +77,16 @@ class SensitivityReport:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def ranking(self, outcome: str, role: str | None = None) -> pd.DataFrame:
-        """Factors of one outcome ranked by total effect (Sobol/eFAST) or mu* (Morris)."""
+        """Factors of one outcome ranked by the method's key (ST for Sobol/eFAST, mu* for
+        Morris)."""
         table = self.indices[self.indices["outcome"] == outcome]
         if role is not None and "role" in table:
             table = table[table["role"] == role]
-        key = "mu_star" if self.method == "morris" else "ST"
-        return table.sort_values(key, ascending=False, na_position="last").reset_index(drop=True)
+        return METHODS[self.method].rank(table)
+
+    def summary(self, row: Mapping[str, Any]) -> str:
+        """One ranked factor's indices as a short line (the method's own wording)."""
+        return METHODS[self.method].summary(row)
 
 
 def noise_decomposition(values: np.ndarray) -> dict[str, float]:
@@ -125,17 +132,6 @@ def _noise_note(d: dict[str, float]) -> str:
     return ""
 
 
-def _correct(table: pd.DataFrame, d: dict[str, float]) -> pd.DataFrame:
-    v, s2 = d["variance"], d["noise_variance"]
-    ok = v > 0 and not math.isnan(s2) and s2 < v
-    scale = v / (v - s2) if ok else math.nan
-    table["S1_corrected"] = table["S1"] * scale
-    table["ST_corrected"] = (table["ST"] * v - s2) / (v - s2) if ok else math.nan
-    table["S1_corrected_conf"] = table["S1_conf"] * scale
-    table["ST_corrected_conf"] = table["ST_conf"] * scale
-    return table
-
-
 def analyze_results(results: Results, outcomes: list[str] | None = None,
                     resamples: int = MIN_RESAMPLES, conf_level: float = 0.95,
                     seed: int | None = None, convergence: bool = True) -> SensitivityReport:
@@ -175,7 +171,7 @@ def analyze_results(results: Results, outcomes: list[str] | None = None,
                         f"(recorded: {', '.join(results.scalars)})")
     seed = seed or derived_seed(int(results.manifest["root_seed"]), "bootstrap")
     matrices = {o: results.outcome_matrix(o) for o in outcomes}
-    noise_rows = []
+    noise_rows: list[dict[str, Any]] = []
     for o, y in matrices.items():
         d = noise_decomposition(y)
         noise_rows.append({"outcome": o, **d, "note": _noise_note(d)})
@@ -184,14 +180,9 @@ def analyze_results(results: Results, outcomes: list[str] | None = None,
                 "statistic": "replicate mean per design point"}
     report = SensitivityReport(method=results.method, indices=pd.DataFrame(), noise=noise,
                                points=point_summary(results, matrices), settings=settings)
-    noise_by = {row["outcome"]: row for row in noise_rows}
-    method = results.method
-    if method == "sobol":
-        _sobol(report, results, matrices, noise_by, resamples, conf_level, seed, convergence)
-    elif method == "morris":
-        report.indices = _morris(results, matrices, resamples, conf_level, seed)
-    elif method == "efast":
-        report.indices = _efast(results, matrices, noise_by, resamples, conf_level, seed)
+    noise_by: dict[str, dict[str, Any]] = {str(row["outcome"]): row for row in noise_rows}
+    METHODS[results.method].analyse(report, results, matrices, noise_by, resamples, conf_level,
+                                    seed, convergence)
     return report
 
 
@@ -203,170 +194,6 @@ def point_summary(results: Results, matrices: dict[str, np.ndarray]) -> pd.DataF
         table[f"{o}_mean"] = y.mean(axis=1)
         table[f"{o}_sd"] = y.std(axis=1, ddof=1) if y.shape[1] > 1 else np.nan
     return table
-
-
-def _roles(results: Results) -> dict[str, str]:
-    return {f["name"]: f["role"] for f in results.manifest["factors"]}
-
-
-def _problem(results: Results, grouped: bool = False) -> dict[str, Any]:
-    problem = {k: v for k, v in results.manifest["problem"].items() if k != "groups"}
-    if grouped and "groups" in results.manifest["problem"]:
-        problem["groups"] = results.manifest["problem"]["groups"]
-    return problem
-
-
-def sobol_table(problem: dict[str, Any], y: np.ndarray, second_order: bool, resamples: int,
-                conf_level: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """First- and total-order (and optional second-order) Sobol indices of one output vector."""
-    from SALib.analyze import sobol
-
-    names = problem["names"]
-    if not np.var(y) > 0:
-        nan = np.full(len(names), np.nan)
-        first = pd.DataFrame({"factor": names, "S1": nan, "S1_conf": nan, "ST": nan,
-                              "ST_conf": nan})
-        return first, pd.DataFrame()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        si = sobol.analyze(problem, y, calc_second_order=second_order,
-                           num_resamples=resamples, conf_level=conf_level, seed=seed,
-                           print_to_console=False)
-    first = pd.DataFrame({"factor": names, "S1": si["S1"], "S1_conf": si["S1_conf"],
-                          "ST": si["ST"], "ST_conf": si["ST_conf"]})
-    pairs = pd.DataFrame()
-    if second_order:
-        rows = []
-        for i in range(len(names)):
-            for j in range(i + 1, len(names)):
-                rows.append({"factor_1": names[i], "factor_2": names[j], "S2": si["S2"][i, j],
-                             "S2_conf": si["S2_conf"][i, j]})
-        pairs = pd.DataFrame(rows)
-    return first, pairs
-
-
-def _sobol(report: SensitivityReport, results: Results, matrices: dict[str, np.ndarray],
-           noise_by: dict[str, dict[str, Any]], resamples: int, conf_level: float, seed: int,
-           convergence: bool) -> None:
-    problem = _problem(results)
-    second = bool(results.manifest["design"].get("second_order", False))
-    roles = _roles(results)
-    d = problem["num_vars"]
-    block = 2 * d + 2 if second else d + 2
-    n_base = results.n_points // block
-    tables, pairs, conv = [], [], []
-    for o, y in matrices.items():
-        ybar = y.mean(axis=1)
-        first, so = sobol_table(problem, ybar, second, resamples, conf_level, seed)
-        first = _correct(first, noise_by[o])
-        first.insert(0, "outcome", o)
-        first.insert(2, "role", first["factor"].map(roles))
-        tables.append(first)
-        if not so.empty:
-            so.insert(0, "outcome", o)
-            pairs.append(so)
-        if convergence:
-            for m in _prefix_sizes(n_base):
-                part, _ = sobol_table(problem, ybar[: m * block], second, resamples,
-                                      conf_level, seed)
-                part.insert(0, "outcome", o)
-                part.insert(1, "n", m)
-                part.insert(2, "runs", m * block * results.replicates)
-                conv.append(part)
-    report.indices = pd.concat(tables, ignore_index=True)
-    report.second_order = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame()
-    report.convergence = pd.concat(conv, ignore_index=True) if conv else pd.DataFrame()
-
-
-def _prefix_sizes(n: int, smallest: int = 8) -> list[int]:
-    sizes = []
-    m = min(smallest, n)
-    while m <= n:
-        sizes.append(m)
-        m *= 2
-    return sizes
-
-
-def _morris(results: Results, matrices: dict[str, np.ndarray], resamples: int,
-            conf_level: float, seed: int) -> pd.DataFrame:
-    from SALib.analyze import morris
-
-    problem = _problem(results, grouped=True)
-    first = results.design[results.design["replicate"] == 0]
-    x = first[[f"u:{name}" for name in problem["names"]]].to_numpy(dtype=float)
-    levels = int(results.manifest["design"]["levels"])
-    members: dict[str, list[str]] = {}
-    for name, group in zip(problem["names"], problem.get("groups", problem["names"])):
-        members.setdefault(group, []).append(name)
-    roles = _roles(results)
-    tables = []
-    for o, y in matrices.items():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            si = morris.analyze(problem, x, y.mean(axis=1), num_resamples=resamples,
-                                conf_level=conf_level, num_levels=levels, seed=seed)
-        names = list(si["names"])
-        table = pd.DataFrame({
-            "outcome": o, "factor": names,
-            "members": [", ".join(members.get(n, [n])) for n in names],
-            "role": [_group_role(members.get(n, [n]), roles) for n in names],
-            "mu": np.asarray(si["mu"], dtype=float),
-            "mu_star": np.asarray(si["mu_star"], dtype=float),
-            "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
-            "sigma": np.asarray(si["sigma"], dtype=float),
-        })
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
-
-
-def _group_role(names: list[str], roles: dict[str, str]) -> str:
-    kinds = {roles.get(n, "uncertainty") for n in names}
-    return kinds.pop() if len(kinds) == 1 else "mixed"
-
-
-def efast_orders(y: np.ndarray, d: int, m: int, resamples: int, conf_level: float,
-                 rng: np.random.Generator) -> pd.DataFrame:
-    """eFAST first and total order with seeded bootstrap intervals (SALib's estimator)."""
-    from SALib.analyze.fast import compute_orders
-
-    n = y.size // d
-    omega = math.floor((n - 1) / (2 * m))
-    bnd = norm.ppf(0.5 + conf_level / 2.0)
-    rows = []
-    for i in range(d):
-        yl = y[i * n:(i + 1) * n]
-        if not np.var(yl) > 0:
-            rows.append((math.nan, math.nan, math.nan, math.nan))
-            continue
-        s1, st = compute_orders(yl, n, m, omega)
-        half = math.ceil(n * 0.5)
-        starts = rng.integers(0, n, size=resamples)
-        boot = np.empty((resamples, 2))
-        for k, b in enumerate(starts):
-            idx = (b + np.arange(half)) % n
-            sub = yl[idx]
-            boot[k] = compute_orders(sub, sub.size, m, math.floor((sub.size - 1) / (2 * m)))
-        rows.append((s1, bnd * boot[:, 0].std(ddof=1), st, bnd * boot[:, 1].std(ddof=1)))
-    arr = np.asarray(rows, dtype=float)
-    return pd.DataFrame({"S1": arr[:, 0], "S1_conf": arr[:, 1], "ST": arr[:, 2],
-                         "ST_conf": arr[:, 3]})
-
-
-def _efast(results: Results, matrices: dict[str, np.ndarray], noise_by: dict[str, dict[str, Any]],
-           resamples: int, conf_level: float, seed: int) -> pd.DataFrame:
-    problem = _problem(results)
-    m = int(results.manifest["design"]["m"])
-    roles = _roles(results)
-    tables = []
-    for o, y in matrices.items():
-        rng = np.random.default_rng(seed)
-        table = efast_orders(y.mean(axis=1), problem["num_vars"], m, resamples, conf_level, rng)
-        table.insert(0, "factor", problem["names"])
-        table = _correct(table, noise_by[o])
-        table.insert(0, "outcome", o)
-        table.insert(2, "role", table["factor"].map(roles))
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
 
 
 def write_tables(report: SensitivityReport, folder: Path) -> list[Path]:

@@ -97,6 +97,7 @@ def survey_targets(survey: SurveyData) -> dict[str, float]:
         where = f"{survey.path}{row} ({f.group} {f.factor_id})"
         for stat, value in (("mean", f.mean), ("sd", f.sd)):
             p = REGISTRY[f"{f.group}.{f.factor_id}_{stat}"]
+            assert p.low is not None and p.high is not None  # survey targets are bounded
             if not p.low <= value <= p.high:
                 raise CalibrationError(
                     f"{where}: {'SD' if stat == 'sd' else 'mean'} {value:.3f} is outside "
@@ -124,6 +125,7 @@ def size_overrides(base: Scenario, n_students: int | None, n_teachers: int | Non
         if value is None:
             continue
         p = REGISTRY[name]
+        assert p.low is not None and p.high is not None  # sizes are bounded
         if not p.low <= value <= p.high:
             raise CalibrationError(f"{flag} {value}: the model needs {p.allowed()}")
         out[name] = int(value)
@@ -133,6 +135,7 @@ def size_overrides(base: Scenario, n_students: int | None, n_teachers: int | Non
             raise CalibrationError(f"--teachers {n_teachers}: needs at least 1 teacher")
         size = round(students / (n_teachers * per))
         p = REGISTRY["resources.class_size"]
+        assert p.low is not None and p.high is not None
         if not p.low <= size <= p.high:
             raise CalibrationError(
                 f"--teachers {n_teachers} for {students} students means classes of about {size} "

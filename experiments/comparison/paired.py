@@ -21,30 +21,39 @@ Example
 from __future__ import annotations
 
 import math
-import multiprocessing
+import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from experiments.comparison.plan import SERIES, ComparisonPlan
+from experiments.design.limits import check_size
+from experiments.running.engine import run_pending
+from experiments.running.executors import Executor, make_executor
+from experiments.running.seeding import paired_seed
+from experiments.running.tasks import RunRecord
+from experiments.storage.experiment_store import (
+    COMPARISON_FORMAT,
+    ResultsStore,
+    create_store,
+    open_to_resume,
+)
+from experiments.storage.provenance import environment
 from simulation import api
 from simulation.costs import annual_costs
 from simulation.errors import UserError
-from simulation.observation import METRICS
 from simulation.scenario import Scenario, load_scenario
 from simulation.survey import interpret
 
-__all__ = ["ComparisonResult", "compare", "paired_interval", "percentile_points",
-           "replicate_seed"]
+__all__ = ["SERIES", "ComparisonResult", "IncompleteComparisonError", "compare",
+           "paired_interval", "percentile_points", "replicate_seed"]
 
 Progress = Callable[[int, int], None]
-
-#: Model-level series kept for every replicate (all but the week and term counters).
-SERIES: tuple[str, ...] = tuple(m for m in METRICS if m not in ("week", "term"))
 
 #: Paired changes reported per alternative: row key -> time-series metric.
 CHANGES: dict[str, str] = {
@@ -60,9 +69,8 @@ CHANGES: dict[str, str] = {
 COST_TOLERANCE = 0.01
 
 
-def replicate_seed(seed: int, replicate: int) -> np.random.SeedSequence:
-    """The random stream of replicate ``replicate``, shared by every scenario of a comparison."""
-    return np.random.SeedSequence(seed, spawn_key=(replicate,))
+#: The random stream of replicate ``r``, shared by every scenario of a comparison.
+replicate_seed = paired_seed
 
 
 def percentile_points(effect_sd: float | None) -> float | None:
@@ -114,6 +122,8 @@ class ComparisonResult:
         group, factor_id, factor, mean, sd, interpretation.
     replicates, weeks, seed
         The design: replicate ``r`` used ``SeedSequence(seed, spawn_key=(r,))`` in every arm.
+    folder
+        The results folder that holds the runs (``None`` when they were not kept).
     """
 
     base: Scenario
@@ -126,6 +136,7 @@ class ComparisonResult:
     weeks: int
     seed: int
     base_warnings: list[str] = field(default_factory=list)
+    folder: Path | None = None
 
     @property
     def scenarios(self) -> list[Scenario]:
@@ -186,10 +197,26 @@ def compare(
     replicates: int = 10,
     weeks: int | None = None,
     seed: int = 1,
-    workers: int = 1,
+    workers: int | None = 1,
     progress: Progress | None = None,
+    *,
+    executor: Executor | None = None,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    force: bool = False,
+    chunk_size: int = 1,
+    part_runs: int = 16,
+    log: TextIO | None = None,
+    on_record: Callable[[RunRecord], None] | None = None,
 ) -> ComparisonResult:
     """Run a base scenario and alternatives as paired replicates and summarize the differences.
+
+    The runs go through the run engine of every experiment (:mod:`experiments.running.engine`):
+    the same executors (this process, local processes, Dask) and the same crash-safe results
+    store. With ``out`` the runs are kept there and an interrupted comparison resumes; without it
+    they are stored in a temporary folder removed at the end.
 
     Parameters
     ----------
@@ -204,9 +231,30 @@ def compare(
     seed
         Root entropy of the replicate streams.
     workers
-        Processes to run replicates in; the results do not depend on it.
+        Processes to run replicates in (``None``: one per core; 1: in this process); the results
+        do not depend on it.
     progress
         Called as ``progress(done, total)`` after each finished run.
+    executor
+        An executor object (overrides ``workers`` and ``dask``).
+    dask
+        A Dask scheduler address, or ``"local"`` for a LocalCluster.
+    out
+        Folder that keeps the runs (crash-safe; see ``resume``).
+    resume, retry_failed
+        Continue the runs missing from ``out`` (the comparison must be unchanged); also re-run
+        failed ones.
+    force
+        Replace a plsim folder at ``out`` instead of refusing.
+    chunk_size
+        Runs per scheduled task (results do not depend on it).
+    part_runs
+        Write the runs to ``out`` after this many (or every 10 s): at most these are lost to a
+        kill.
+    log
+        Where messages go (default stderr).
+    on_record
+        Called with every finished run record.
 
     Returns
     -------
@@ -225,33 +273,42 @@ def compare(
         raise UserError("compare needs at least one alternative scenario")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise UserError(f"replicates must be a whole number of at least 1, got {replicates!r}")
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise UserError(f"workers must be at least 1, got {workers!r}")
+    if part_runs < 1 or chunk_size < 1:
+        raise UserError("part_runs and chunk_size must be 1 or more")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UserError(f"seed must be a whole number of 0 or more, got {seed!r}")
     if weeks is None:
         weeks = api.weeks_per_year(base_sc) * int(base_sc.values["institution"]["years"])
     if weeks < 1:
         raise UserError(f"weeks must be at least 1, got {weeks!r}")
-
     arms = [base_sc, *alt_scs]
-    labels = _unique_labels([s.name for s in arms])
-    outputs = _run_all(arms, replicates, weeks, seed, workers, progress)
-
-    timeseries = _long_timeseries(outputs, labels)
-    survey = _mean_survey(outputs, labels)
-    finals = _final_values(timeseries, weeks, len(arms), replicates)
-    base_cost = annual_costs(base_sc.values)["total_per_student"]
-    base_warnings = list(base_sc.warnings)
-    rows = [
-        _summary_row(i, labels, arms, finals, timeseries, base_cost, base_warnings, weeks,
-                     replicates)
-        for i in range(1, len(arms))
-    ]
-    return ComparisonResult(base=base_sc, alternatives=alt_scs, labels=labels, rows=rows,
-                            timeseries=timeseries, survey=survey, replicates=replicates,
-                            weeks=weeks, seed=seed, base_warnings=base_warnings)
+    students = max(int(a.values["institution"]["n_students"]) for a in arms)
+    check_size("compare", len(arms) * replicates, students, weeks, what="the comparison")
+    plan = ComparisonPlan(arms=tuple(arms), labels=tuple(_unique_labels([s.name for s in arms])),
+                          replicates=replicates, weeks=weeks, seed=seed)
+    if executor is None:
+        executor = make_executor(workers=None if workers is None else min(workers, plan.n_runs),
+                                 dask=dask, serial=workers == 1 and not dask,
+                                 chunk_size=chunk_size)
+    if out is not None:
+        return _run(plan, Path(out), executor, resume=resume or retry_failed,
+                    retry_failed=retry_failed, force=force, progress=progress, log=log,
+                    on_record=on_record, part_runs=part_runs)
+    with tempfile.TemporaryDirectory(prefix="plsim-compare-") as tmp:
+        result = _run(plan, Path(tmp) / "runs", executor, resume=False, retry_failed=False,
+                      force=False, progress=progress, log=log, on_record=on_record,
+                      part_runs=max(part_runs, plan.n_runs))
+    result.folder = None
+    return result
 
 
 # --- running ----------------------------------------------------------------------------------
+
+class IncompleteComparisonError(UserError):
+    """Some runs of a comparison failed; the message names them and the first error."""
+
 
 def _as_scenario(scenario: Scenario | str) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
@@ -266,34 +323,88 @@ def _unique_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def run_replicate(scenario: Scenario, weeks: int, seed: int,
-                  replicate: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One replicate of one scenario: its weekly series and its start and end survey."""
-    result = api.run(scenario, weeks=weeks, snapshots=False, rng=replicate_seed(seed, replicate))
-    return result.timeseries, result.survey
+def _run(plan: ComparisonPlan, out: Path, executor: Executor, *, resume: bool,
+         retry_failed: bool, force: bool, progress: Progress | None, log: TextIO | None,
+         on_record: Callable[[RunRecord], None] | None, part_runs: int) -> ComparisonResult:
+    """Run the plan's pending runs into the store at ``out`` and summarize them."""
+    store, _, replace = open_to_resume(out, plan.fingerprint(), resume, force,
+                                       format=COMPARISON_FORMAT,
+                                       changed=lambda old: _changes(old, plan))
+    executor.open()  # before touching the folder: an unreachable scheduler changes nothing
+    try:
+        if store is None:
+            store = create_store(out, replace, plan.manifest(environment()), plan.run_table())
+        done = [len(store.read_runs())] if progress else [0]
+
+        def record_done(record: RunRecord) -> None:
+            if progress is not None:
+                done[0] += 1
+                progress(done[0], plan.n_runs)
+            if on_record is not None:
+                on_record(record)
+
+        run_pending(store, plan.context(), plan.run_ids, plan.task, executor,
+                    retry_failed=retry_failed, progress=False, part_runs=part_runs, log=log,
+                    on_record=record_done, label="compare")
+    finally:
+        executor.close()
+    return _summarize(plan, store)
 
 
-def _run_all(arms: list[Scenario], replicates: int, weeks: int, seed: int, workers: int,
-             progress: Progress | None) -> dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]]:
-    tasks = [(arm, r) for r in range(replicates) for arm in range(len(arms))]
-    total = len(tasks)
-    out: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]] = {}
-    workers = min(workers, total)
-    if workers == 1:
-        for done, (arm, r) in enumerate(tasks, start=1):
-            out[(arm, r)] = run_replicate(arms[arm], weeks, seed, r)
-            if progress:
-                progress(done, total)
-        return out
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["simulation.api", "experiments.comparison.paired"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(run_replicate, arms[arm], weeks, seed, r): (arm, r)
-                   for arm, r in tasks}
-        for done, future in enumerate(as_completed(futures), start=1):
-            out[futures[future]] = future.result()
-            if progress:
-                progress(done, total)
+def _changes(old: dict[str, Any], plan: ComparisonPlan) -> str:
+    now = plan.manifest({})
+    keys = ("base", "alternatives", "seed", "replicates", "weeks")
+    diffs = [f"{k}: {old.get(k)!r} -> {now[k]!r}" for k in keys if old.get(k) != now[k]]
+    return "; ".join(diffs) or "a scenario's values changed"
+
+
+def _summarize(plan: ComparisonPlan, store: ResultsStore) -> ComparisonResult:
+    runs = store.read_runs()
+    missing = sorted(set(plan.run_ids) - set(runs["run_id"].tolist()))
+    failed = runs[runs["status"] != "ok"]
+    if missing or not failed.empty:
+        first = (str(failed["error"].iloc[0]).splitlines() or [""])[0] if len(failed) else ""
+        raise IncompleteComparisonError(
+            f"{store.path}: {len(missing)} run(s) of the comparison have no result and "
+            f"{len(failed)} failed" + (f" (first error: {first})" if first else "")
+            + "; finished runs are saved: resume the comparison (retrying failures) to finish")
+    outputs = _outputs(store, runs)
+    arms, labels = list(plan.arms), list(plan.labels)
+    weeks, replicates = plan.weeks, plan.replicates
+    base_sc = arms[0]
+    timeseries = _long_timeseries(outputs, labels)
+    survey = _mean_survey(outputs, labels)
+    finals = _final_values(timeseries, weeks, len(arms), replicates)
+    base_cost = annual_costs(base_sc.values)["total_per_student"]
+    base_warnings = list(base_sc.warnings)
+    rows = [
+        _summary_row(i, labels, arms, finals, timeseries, base_cost, base_warnings, weeks,
+                     replicates)
+        for i in range(1, len(arms))
+    ]
+    return ComparisonResult(base=base_sc, alternatives=arms[1:], labels=labels, rows=rows,
+                            timeseries=timeseries, survey=survey, replicates=replicates,
+                            weeks=weeks, seed=plan.seed, base_warnings=base_warnings,
+                            folder=store.path)
+
+
+Outputs = dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]]
+
+
+def _outputs(store: ResultsStore, runs: pd.DataFrame) -> Outputs:
+    """Each run's weekly series (week and every metric) and survey, by (arm, replicate)."""
+    series = store.read_timeseries(runs)
+    wide = series.pivot(index=["point", "replicate", "week"], columns="metric", values="value")
+    wide = wide[list(SERIES)].reset_index()
+    wide.columns.name = None
+    surveys = store.read_survey(runs)
+    by_run = {key: part.drop(columns=["run_id", "point", "replicate"]).reset_index(drop=True)
+              for key, part in surveys.groupby(["point", "replicate"], sort=True)}
+    out: Outputs = {}
+    for key, part in wide.groupby(["point", "replicate"], sort=True):
+        arm, replicate = int(key[0]), int(key[1])
+        out[(arm, replicate)] = (part[["week", *SERIES]].reset_index(drop=True),
+                                 by_run[key])
     return out
 
 
@@ -382,10 +493,12 @@ def _per_1000(effect: dict[str, float | None], cost_difference: float) -> dict[s
     if cost_difference == 0:
         return {"estimate": None, "ci_low": None, "ci_high": None}
     scale = cost_difference / 1000.0
-    bounds = [None if effect[k] is None else effect[k] / scale for k in ("ci_low", "ci_high")]
+    bounds = [None if (v := effect[k]) is None else v / scale for k in ("ci_low", "ci_high")]
     if scale < 0 and None not in bounds:
         bounds = bounds[::-1]
-    return {"estimate": effect["estimate"] / scale, "ci_low": bounds[0], "ci_high": bounds[1]}
+    estimate = effect["estimate"]
+    return {"estimate": None if estimate is None else estimate / scale, "ci_low": bounds[0],
+            "ci_high": bounds[1]}
 
 
 def _realized_cost(timeseries: pd.DataFrame, arm: int, weeks: int, weeks_per_year: int) -> float:

@@ -6,19 +6,12 @@ linearly, integers and categories take equal-width slices of [0, 1]; see that me
 receives the unit matrix and unit bounds, which leaves Sobol, Morris and eFAST indices unchanged
 (Morris elementary effects are then per unit step of the normalized factor).
 
-- ``grid``: every combination of the factors' levels (categorical: all choices or the spec's
-  subset; numeric: the spec's ``levels`` or ``design.n`` evenly spaced values from low to high).
-- ``lhs``: a Latin hypercube of ``n`` points (``SALib.sample.latin``).
-- ``sobol``: Saltelli's scheme on a scrambled Sobol' sequence (``SALib.sample.sobol``):
-  ``n (D + 2)`` points, ``n (2D + 2)`` with second order. The first ``m (D + 2)`` rows, for
-  ``m`` a power of two up to ``n``, are themselves the design of size ``m`` (for convergence).
-- ``morris``: ``n`` trajectories on a ``levels``-level grid, grouped when factors carry groups.
-- ``efast``: the extended FAST search curves, ``n`` samples per factor, interference ``m``.
+Each method samples its own points (:mod:`experiments.methods`: ``grid``, ``lhs``, ``sobol``,
+``morris``, ``efast``); a grid gives its values directly, the others are mapped from ``u``.
 """
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.design.spec import ExperimentSpec, Factor
+from experiments.methods import METHODS
 
 __all__ = ["Design", "build_design", "salib_problem"]
 
@@ -83,66 +77,16 @@ def build_design(spec: ExperimentSpec, seed: int) -> Design:
     """Sample the spec's design with ``seed`` (an integer: :mod:`~experiments.running.seeding`)."""
     factors = spec.factors
     d = spec.raw.design
-    grouped = d.method == "morris" and len({f.group for f in factors}) < len(factors)
+    method = METHODS[d.method]
+    grouped = method.uses_groups and len({f.group for f in factors}) < len(factors)
     problem = salib_problem(factors, grouped=grouped)
-    if d.method == "grid":
-        unit, values = _grid(factors, d.n)
-        return Design(d.method, unit, _frame(factors, values), problem)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SALib's notes on sample sizes
-        unit = _sample(d.method, problem, spec, seed)
-    unit = np.clip(unit, 0.0, 1.0)
-    values = [[f.from_unit(u) for f, u in zip(factors, row)] for row in unit]
+        unit, values = method.sample(spec, problem, seed)
+    if values is None:
+        unit = np.clip(unit, 0.0, 1.0)
+        values = [[f.from_unit(u) for f, u in zip(factors, row)] for row in unit]
     return Design(d.method, unit, _frame(factors, values), problem)
-
-
-def _sample(method: str, problem: dict[str, Any], spec: ExperimentSpec, seed: int) -> np.ndarray:
-    d = spec.raw.design
-    n = int(d.n or 0)
-    if method == "lhs":
-        from SALib.sample import latin
-
-        return latin.sample(problem, n, seed=seed)
-    if method == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(problem, n, calc_second_order=d.second_order, scramble=True,
-                            seed=seed)
-    if method == "morris":
-        from SALib.sample import morris
-
-        return morris.sample(problem, n, num_levels=d.levels, seed=seed)
-    if method == "efast":
-        from SALib.sample import fast_sampler
-
-        return fast_sampler.sample(problem, n, M=d.m, seed=seed)
-    raise ValueError(f"unknown design method {method!r}")  # the spec validator prevents this
-
-
-def _grid(factors: tuple[Factor, ...], n: int | None) -> tuple[np.ndarray, list[list[Any]]]:
-    axes: list[list[tuple[float, Any]]] = []
-    for f in factors:
-        if f.categorical:
-            k = len(f.levels)
-            axes.append([((j + 0.5) / k, level) for j, level in enumerate(f.levels)])
-        elif f.levels:
-            assert f.low is not None and f.high is not None
-            span = f.high - f.low
-            axes.append([((float(v) - f.low) / span, v) for v in f.levels])
-        else:
-            assert n is not None
-            us = np.linspace(0.0, 1.0, n)
-            if f.kind == "int":
-                assert f.low is not None and f.high is not None
-                ints = sorted({int(round(f.low + u * (f.high - f.low))) for u in us})
-                axes.append([((v - f.low) / (f.high - f.low), v) for v in ints])
-            else:
-                axes.append([(float(u), f.from_unit(u)) for u in us])
-    unit_rows, value_rows = [], []
-    for combo in itertools.product(*axes):
-        unit_rows.append([u for u, _ in combo])
-        value_rows.append([v for _, v in combo])
-    return np.asarray(unit_rows, dtype=float), value_rows
 
 
 def _frame(factors: tuple[Factor, ...], values: list[list[Any]]) -> pd.DataFrame:

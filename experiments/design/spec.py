@@ -12,7 +12,7 @@ A spec looks like this (``experiments/specs/*.toml`` are complete examples)::
     "training.coaches_per_teacher" = 0.2
 
     [design]
-    method = "sobol"                       # grid | lhs | sobol | morris | efast
+    method = "sobol"                       # grid | lhs | sobol | morris | efast (methods/)
     n = 256
 
     [[factors]]
@@ -49,6 +49,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from experiments.design.limits import check_size
+from experiments.methods import METHODS
+from experiments.methods import names as method_names
 from simulation.errors import UserError
 from simulation.observation import METRICS
 from simulation.parameters import REGISTRY, Parameter
@@ -60,10 +63,12 @@ DEFAULT_SCALARS: tuple[str, ...] = (
     "achievement_mean", "gap_bottom_top", "engagement_mean", "adoption_mean",
     "teacher_preparedness", "burnout_share", "cost_per_student",
 )
-Method = Literal["grid", "lhs", "sobol", "morris", "efast"]
-SENSITIVITY_METHODS: tuple[str, ...] = ("sobol", "morris", "efast")
-SWEEP_METHODS: tuple[str, ...] = ("grid", "lhs")
+#: Methods run by ``plsim sensitivity`` and by ``plsim sweep`` (as registered at import).
+SENSITIVITY_METHODS: tuple[str, ...] = method_names("sensitivity")
+SWEEP_METHODS: tuple[str, ...] = method_names("sweep")
 Level = bool | int | float | str
+Role = Literal["policy", "uncertainty", "structure"]
+ROLES: tuple[Role, ...] = ("policy", "uncertainty", "structure")
 
 
 class SpecError(UserError):
@@ -71,7 +76,12 @@ class SpecError(UserError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    """Fields keep the types TOML gives them: ``"2"`` is no integer and ``true`` no number.
+
+    Pydantic's strict mode still accepts an integer where a float is expected (``high = 1``).
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class FactorEntry(_Strict):
@@ -82,19 +92,27 @@ class FactorEntry(_Strict):
     low: float | None = None
     high: float | None = None
     spread: float | None = Field(default=None, gt=0, le=1)
-    levels: list[Level] | None = None
+    levels: list[Level] | None = Field(default=None, min_length=1)
     group: str | None = None
 
 
 class DesignEntry(_Strict):
     """The ``[design]`` table."""
 
-    method: Method
+    method: str
     n: int | None = Field(default=None, ge=1)
     second_order: bool = False
     levels: int = Field(default=4, ge=2)
     m: int = Field(default=4, ge=1)
     seed: int | None = Field(default=None, ge=1)
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, value: str) -> str:
+        if value not in METHODS:
+            known = list(METHODS)
+            raise ValueError(f"must be {', '.join(map(repr, known[:-1]))} or {known[-1]!r}")
+        return value
 
 
 class OutputsEntry(_Strict):
@@ -108,8 +126,7 @@ class OutputsEntry(_Strict):
 class AllParametersEntry(_Strict):
     """The ``[all_parameters]`` table (screening every registry parameter)."""
 
-    roles: list[Literal["policy", "uncertainty", "structure"]] = Field(
-        default_factory=lambda: ["policy", "uncertainty", "structure"])
+    roles: list[Role] = Field(default_factory=lambda: list(ROLES))
     exclude: list[str] = Field(default_factory=list)
     group_by: Literal["section", "none"] = "section"
 
@@ -122,7 +139,7 @@ class SpecFile(_Strict):
     scenario: str = "baseline_guangdong_2024"
     root_seed: int | None = Field(default=None, ge=0)
     replicates: int = Field(default=1, ge=1, le=1000)
-    weeks: int | None = Field(default=None, ge=1, le=520)
+    weeks: int | None = Field(default=None, ge=1)  # at most MAX_WEEKS (check_size)
     invalid_points: Literal["error", "record"] = "error"
     overrides: dict[str, Any] = Field(default_factory=dict)
     all_parameters: AllParametersEntry | None = None
@@ -251,7 +268,7 @@ class ExperimentSpec:
     @property
     def kind(self) -> str:
         """``sensitivity`` (Sobol, Morris, eFAST) or ``sweep`` (grid, LHS)."""
-        return "sensitivity" if self.method in SENSITIVITY_METHODS else "sweep"
+        return METHODS[self.method].kind
 
     def to_dict(self) -> dict[str, Any]:
         """The normalized spec as plain JSON-ready data."""
@@ -307,8 +324,19 @@ def _format_error(where: str, exc: ValidationError, data: Mapping[str, Any]) -> 
         near = difflib.get_close_matches(loc[-1], section_fields, n=1)
         hint = f"; did you mean '{near[0]}'?" if near else ""
         return (f"{where}: unknown field '{field}'{hint} (allowed: {', '.join(section_fields)})")
-    msg = err["msg"].replace("Input should be", "must be")
-    return f"{where}: {field} = {got!r} is not allowed: {msg}"
+    msg = err["msg"].replace("Input should be", "must be").replace("Value error, ", "")
+    if err["type"] == "too_short" and loc[-1] == "levels":
+        msg = "list two or more levels, or leave levels out to use all of them"
+    return f"{where}: {field} = {_toml_text(got)} is not allowed: {msg}"
+
+
+def _toml_text(value: Any) -> str:
+    """A value as TOML writes it (``true``, ``"2"``), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return repr(value)
 
 
 def _field_path(loc: Sequence[str], data: Mapping[str, Any]) -> str:
@@ -522,62 +550,32 @@ def _factor(p: Parameter, item: Mapping[str, Any], where: str, base: Scenario) -
 
 def _check_design(spec: ExperimentSpec, where: str) -> None:
     d = spec.raw.design
-    method = d.method
-    n = d.n
-    if method != "grid" and n is None:
-        raise SpecError(f"{where}: design.n is required for method = {method!r} "
-                        f"({_N_MEANING[method]})")
-    if method == "sobol":
-        assert n is not None
-        if n < 2 or n & (n - 1):
-            raise SpecError(f"{where}: design.n = {n} is not allowed: a Sobol design needs a "
-                            "power of two (e.g. 64, 128, 256, 512)")
-    if method == "efast":
-        assert n is not None
-        if n <= 4 * d.m ** 2:
-            raise SpecError(f"{where}: design.n = {n} is not allowed: eFAST needs n > 4 m^2 = "
-                            f"{4 * d.m ** 2} (m = {d.m})")
-    if method == "morris":
-        assert n is not None
-        if n < 2:
-            raise SpecError(f"{where}: design.n = {n} is not allowed: Morris needs at least 2 "
-                            "trajectories")
-        if d.levels % 2:
-            raise SpecError(f"{where}: design.levels = {d.levels} is not allowed: Morris needs "
-                            "an even number of levels (4 is usual)")
-    if method == "lhs" and n is not None and n < 2:
-        raise SpecError(f"{where}: design.n = {n} is not allowed: a Latin hypercube needs 2 or "
-                        "more points")
-    if method == "grid" and n is not None and n < 2:
-        raise SpecError(f"{where}: design.n = {n} is not allowed: grid levels per numeric "
-                        "factor must be 2 or more")
-    if method == "grid":
-        for f in spec.factors:
-            if not f.categorical and not f.levels and n is None:
-                raise SpecError(f"{where}: factor '{f.name}' needs levels = [...] in a grid "
-                                "design (or set design.n for n evenly spaced levels)")
-    elif any(f.levels and not f.categorical for f in spec.factors):
+    method = METHODS[d.method]
+    if method.n_meaning and d.n is None:
+        raise SpecError(f"{where}: design.n is required for method = {d.method!r} "
+                        f"({method.n_meaning})")
+    problem = method.check(spec)
+    if problem:
+        raise SpecError(f"{where}: {problem}")
+    if not method.numeric_levels and any(f.levels and not f.categorical for f in spec.factors):
         f = next(f for f in spec.factors if f.levels and not f.categorical)
         raise SpecError(f"{where}: factor '{f.name}': levels of a numeric factor are for grid "
-                        f"designs; a {method} design samples low..high")
-    if method in ("sobol", "efast") and len(spec.factors) < 2:
-        raise SpecError(f"{where}: a {method} design needs at least 2 factors")
-    groups = {f.group for f in spec.factors}
+                        f"designs; a {d.method} design samples low..high")
+    if len(spec.factors) < method.min_factors:
+        raise SpecError(f"{where}: a {d.method} design needs at least {method.min_factors} "
+                        "factors")
     grouped = [e for e in spec.raw.factors if e.group is not None]
-    if method != "morris" and grouped:
+    if not method.uses_groups and grouped:
+        users = " or ".join(f'method = "{n}"' for n, m in METHODS.items() if m.uses_groups)
         raise SpecError(f"{where}: factor '{grouped[0].name}' sets group = {grouped[0].group!r}, "
-                        "but groups are only used by Morris designs; remove it or use "
-                        "method = \"morris\"")
-    if method == "morris" and len(groups) < 2:
-        raise SpecError(f"{where}: a Morris design needs at least 2 factors or groups")
+                        f"but groups are only used by Morris designs; remove it or use {users}")
+    students = int(spec.base.values["institution"]["n_students"])
+    check_size(where, planned_points(spec) * spec.replicates, students, spec.weeks, SpecError)
 
 
-_N_MEANING = {
-    "lhs": "the number of points",
-    "sobol": "the base sample size N, a power of two; runs = N (D + 2) x replicates",
-    "morris": "the number of trajectories; runs = n (groups + 1) x replicates",
-    "efast": "samples per factor; runs = n D x replicates",
-}
+def planned_points(spec: ExperimentSpec) -> int:
+    """Design points the spec's design will have, counted without sampling it."""
+    return METHODS[spec.raw.design.method].n_points(spec)
 
 
 def _check_outputs(spec: ExperimentSpec, where: str) -> None:

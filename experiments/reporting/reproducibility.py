@@ -62,7 +62,7 @@ def equivalent_command(manifest: dict[str, Any], folder: Path) -> str | None:
     spec = manifest.get("spec_source")
     if not spec:
         return None
-    command = "sweep" if manifest.get("method") in ("grid", "lhs") else "sensitivity"
+    command = str(manifest.get("kind") or "sensitivity")  # the spec kind: sweep or sensitivity
     return f"plsim {command} {spec} --out {folder}"
 
 

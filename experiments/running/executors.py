@@ -302,16 +302,16 @@ class DaskExecutor(Executor):
                         f"lost the Dask scheduler at {self.address}; finished runs are saved, "
                         "continue with --resume")
                 if future.status == "error":
-                    exc = future.exception()
-                    if _connection_problem(exc):
+                    problem = future.exception()
+                    if _connection_problem(problem):
                         raise ExecutorError(
-                            f"lost the Dask scheduler at {self.address} ({exc}); finished runs "
-                            "are saved, continue with --resume") from None
+                            f"lost the Dask scheduler at {self.address} ({problem}); finished "
+                            "runs are saved, continue with --resume") from None
                     for task in chunk:  # a worker died on these runs: record, never drop
                         yield RunRecord(run_id=task.run_id, point=task.point,
                                         replicate=task.replicate, attempt=task.attempt,
                                         status="failed",
-                                        error=f"Dask: {type(exc).__name__}: {exc}")
+                                        error=f"Dask: {type(problem).__name__}: {problem}")
                 else:
                     yield from future.result()
                 submit(queue)

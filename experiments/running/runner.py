@@ -15,35 +15,32 @@ folder are skipped when resuming, failed ones are re-run with ``retry_failed``.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
-from tqdm import tqdm
 
 from experiments.design.points import Design, build_design
 from experiments.design.spec import ExperimentSpec, SpecError, load_spec
+from experiments.running.engine import run_pending
 from experiments.running.executors import Executor, make_executor
-from experiments.running.seeding import derived_seed, new_root_seed
+from experiments.running.seeding import DESIGN, derived_seed, new_root_seed, scheme_text
 from experiments.running.tasks import RunContext, RunRecord, RunTask
-from experiments.storage.experiment_store import FORMAT, Results, ResultsStore, load_results
-from experiments.storage.provenance import (
-    atomic_folder,
-    check_output_name,
-    check_replaceable,
-    environment,
+from experiments.storage.experiment_store import (
+    FORMAT,
+    Results,
+    ResultsStore,
+    create_store,
+    load_results,
+    open_to_resume,
 )
+from experiments.storage.provenance import check_output_name, environment
 from simulation.scenario import ScenarioError
 
 __all__ = ["ExperimentPlan", "load_results", "plan_experiment", "run_experiment"]
-
-PILOT_MIN_RUNS = 200
 
 
 @dataclass(frozen=True)
@@ -136,8 +133,7 @@ def _manifest(plan: ExperimentPlan, executor: Executor) -> dict[str, Any]:
         "fingerprint": s.fingerprint(),
         "root_seed": plan.root_seed,
         "design_seed": plan.design_seed,
-        "seeding": "run (point i, replicate r) uses numpy.random.SeedSequence(root_seed, "
-                   "spawn_key=(i, r)); run_id = i * replicates + r",
+        "seeding": scheme_text(DESIGN),
         "n_points": plan.design.n_points,
         "replicates": s.replicates,
         "n_runs": plan.n_runs,
@@ -166,45 +162,13 @@ def _spec_diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> li
     return out
 
 
-LAYOUT = {"design.parquet", "design.parquet.tmp", "spec.toml", "spec.toml.tmp", "runs",
-          "timeseries", "manifest.json.tmp"}
-
-
-def _interrupted_creation(out: Path) -> bool:
-    """True for a folder whose creation stopped before its manifest (no run recorded yet)."""
-    names = {p.name for p in out.iterdir()}
-    if not names or not names <= LAYOUT:
-        return False
-    return not any(any((out / sub).glob("part-*")) for sub in ("runs", "timeseries"))
-
-
-def _open_store(plan_spec: ExperimentSpec, out: Path, resume: bool, force: bool
-                ) -> tuple[ResultsStore | None, int | None, bool]:
-    """The existing store when resuming (after checking the spec), its root seed, and whether
-    a new folder may replace what is there."""
-    manifest = out / "manifest.json"
-    if resume and manifest.exists():
-        store = ResultsStore.open(out)
-        old = store.manifest
-        if old.get("fingerprint") != plan_spec.fingerprint():
-            changes = _spec_diff(old.get("spec", {}), plan_spec.to_dict())
-            if not changes:
-                changes = ["the base scenario's values or the factor definitions changed"]
-            raise SpecError(
-                f"{out}: cannot resume: the spec differs from the one these results were made "
-                f"with ({'; '.join(changes[:5])}). Run the changed spec into a new --out folder, "
-                "or restore the original spec")
-        return store, int(old["root_seed"]), False
-    if resume and out.exists() and _interrupted_creation(out):
-        return None, None, True  # nothing was run yet: start it again
-    if out.exists() and any(out.iterdir()) and not force:
-        what = "results of an experiment" if manifest.exists() else "files"
-        raise FileExistsError(
-            f"{out} already holds {what}; continue it with --resume (or --retry-failed), choose "
-            "another --out, or pass --force to replace it")
-    if force:  # refuse, before any work, to replace a folder plsim did not write
-        check_replaceable(out, force, frozenset(LAYOUT))
-    return None, None, force
+def _spec_changes(spec: ExperimentSpec) -> Callable[[dict[str, Any]], str]:
+    def changed(old: dict[str, Any]) -> str:
+        changes = _spec_diff(old.get("spec", {}), spec.to_dict())
+        if not changes:
+            changes = ["the base scenario's values or the factor definitions changed"]
+        return "the spec differs: " + "; ".join(changes[:5])
+    return changed
 
 
 def run_experiment(
@@ -261,8 +225,9 @@ def run_experiment(
     resume = resume or retry_failed
     out = Path(out) if out is not None else Path("results") / check_output_name(
         spec.name, str(spec.source or "spec"))
-    store, stored_root, replace = _open_store(spec, out, resume, force)
-    plan = plan_experiment(spec, root_seed=stored_root)
+    store, stored, replace = open_to_resume(out, spec.fingerprint(), resume, force,
+                                            changed=_spec_changes(spec), error=SpecError)
+    plan = plan_experiment(spec, root_seed=None if stored is None else int(stored["root_seed"]))
     if store is None and spec.raw.invalid_points == "error":
         if plan.design.n_points >= 500:
             print(f"checking that all {plan.design.n_points} design points are valid scenarios",
@@ -280,10 +245,8 @@ def run_experiment(
     executor.open()  # before touching the folder: an unreachable scheduler changes nothing
     try:
         if store is None:
-            # Created under a temporary name and renamed once its manifest is written.
-            with atomic_folder(out, replace, layout=frozenset(LAYOUT)) as tmp:
-                ResultsStore.create(tmp, _manifest(plan, executor), plan.runs, _spec_text(spec))
-            store = ResultsStore.open(out)
+            store = create_store(out, replace, _manifest(plan, executor), plan.runs,
+                                 _spec_text(spec))
         else:
             _check_design(store, plan)
         return _execute(plan, store, executor, retry_failed, progress, part_runs,
@@ -302,113 +265,15 @@ def _check_design(store: ResultsStore, plan: ExperimentPlan) -> None:
     stored = store.read_design()
     if len(stored) != plan.n_runs or not stored.equals(plan.runs):
         raise SpecError(
-            f"{store.path}: cannot resume: the design sampled now differs from design.parquet "
-            "(a different SALib or numpy version?); run into a new --out folder")
+            f"{store.path}: cannot resume: the design sampled now differs from the stored design "
+            "(a different SALib or numpy version?); run into a new results folder")
 
 
 def _execute(plan: ExperimentPlan, store: ResultsStore, executor: Executor, retry_failed: bool,
              progress: bool, part_runs: int, flush_seconds: float, pilot: bool | None,
              log: TextIO, on_record: Callable[[RunRecord], None] | None) -> Results:
-    removed = store.clean()
-    if removed:
-        print(f"resume: removed {len(removed)} incomplete part file(s) of an interrupted write",
-              file=log)
-    runs = store.read_runs()
-    ok = set(runs.loc[runs["status"] == "ok", "run_id"].tolist())
-    failed = runs.loc[runs["status"] != "ok", ["run_id", "attempt"]]
-    failed_ids = dict(zip(failed["run_id"].tolist(), failed["attempt"].tolist()))
-    tasks = []
-    for run_id in plan.runs["run_id"].tolist():
-        if run_id in ok:
-            continue
-        if run_id in failed_ids:
-            if retry_failed:
-                tasks.append(plan.task(run_id, attempt=int(failed_ids[run_id]) + 1))
-            continue
-        tasks.append(plan.task(run_id))
-    manifest = store.manifest
-    session = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
-               "command": environment()["command"], "code": environment()["code"],
-               **executor.describe(), "pending": len(tasks), "retry_failed": retry_failed}
-    manifest.setdefault("sessions", []).append(session)
-    store.write_manifest(manifest)
-    skipped_failed = 0 if retry_failed else len(failed_ids)
-    if skipped_failed:
-        print(f"note: {skipped_failed} recorded failure(s) are not re-run; add --retry-failed",
-              file=log)
-
-    context = plan.context()
-    done_before = plan.n_runs - len(tasks) - skipped_failed
-    n_failed = skipped_failed
-    buffer: list[RunRecord] = []
-    last_flush = time.monotonic()
-    start = time.monotonic()
-    pilot_size = max(4, 3 * executor.workers)
-    want_pilot = pilot if pilot is not None else len(tasks) >= PILOT_MIN_RUNS
-    durations: list[float] = []
-    stream = executor.run(context, tasks)  # starts workers before the bar starts its thread
-    bar = _ProgressBar(total=plan.n_runs, initial=done_before + skipped_failed, unit="run",
-               file=sys.stderr, disable=not progress, smoothing=0.05, dynamic_ncols=True,
-               desc=plan.spec.name)
-    bar.set_postfix(failed=n_failed)
-    finished = 0
-    run_cpu = run_wall = 0.0
-    status = "interrupted"
-    try:
-        for record in stream:
-            buffer.append(record)
-            finished += 1
-            run_cpu += record.cpu
-            run_wall += record.duration
-            if record.status != "ok":
-                n_failed += 1
-                bar.set_postfix(failed=n_failed)
-            bar.update(1)
-            if want_pilot and len(durations) < pilot_size:
-                durations.append(record.duration)
-                if len(durations) == pilot_size:
-                    _print_estimate(durations, len(tasks) - finished, executor.workers, log, bar)
-            if on_record is not None:
-                on_record(record)
-            if len(buffer) >= part_runs or time.monotonic() - last_flush >= flush_seconds:
-                store.write_part(buffer, plan.spec.scalars)
-                buffer = []
-                last_flush = time.monotonic()
-        status = "finished"
-    finally:
-        store.write_part(buffer, plan.spec.scalars)
-        bar.close()
-        session.update({"ended": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "status": status, "completed": finished,
-                        "wall_seconds": round(time.monotonic() - start, 3),
-                        "run_cpu_seconds": round(run_cpu, 3),
-                        "run_wall_seconds": round(run_wall, 3)})
-        store.write_manifest(manifest)
-        if status != "finished":
-            print(f"{store.path}: stopped after {finished} of {len(tasks)} pending runs; "
-                  "finished runs are saved, continue with --resume", file=log)
+    run_pending(store, plan.context(), plan.runs["run_id"].tolist(), plan.task, executor,
+                retry_failed=retry_failed, progress=progress, part_runs=part_runs,
+                flush_seconds=flush_seconds, pilot=pilot, log=log, on_record=on_record,
+                label=plan.spec.name)
     return load_results(store.path)
-
-
-class _ProgressBar(tqdm):
-    """tqdm without its monitor thread (so later process pools can still fork safely)."""
-
-    monitor_interval = 0
-
-
-def _print_estimate(durations: list[float], remaining: int, workers: int, log: TextIO,
-                    bar: Any) -> None:
-    per_run = statistics.median(durations)
-    seconds = per_run * remaining / max(1, workers)
-    bar.write(f"pilot: {len(durations)} runs took {per_run:.3f} s each (median) -> about "
-              f"{_duration(seconds)} for the remaining {remaining} runs on {workers} worker(s)",
-              file=log)
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"

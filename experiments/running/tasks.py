@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from experiments.running.seeding import run_seed
+from experiments.running.seeding import DESIGN, task_seed
 from simulation import api
 from simulation.scenario import Scenario
 
@@ -28,7 +29,12 @@ __all__ = ["RunContext", "RunRecord", "RunTask", "execute_chunk", "execute_run"]
 
 @dataclass(frozen=True)
 class RunContext:
-    """What every run of one experiment shares (sent to each worker once)."""
+    """What every run of one experiment shares (sent to each worker once).
+
+    A design (sweep, sensitivity) runs ``base`` with each task's overrides; a comparison names its
+    ``arms`` and task ``point`` ``i`` runs ``arms[i]`` as it is. ``seeding`` is the scheme of
+    :mod:`experiments.running.seeding`; ``survey`` keeps each run's synthetic survey.
+    """
 
     base: Scenario
     root: int
@@ -37,6 +43,15 @@ class RunContext:
     series: tuple[str, ...]
     series_weeks: tuple[int, ...]
     fingerprint: str
+    arms: tuple[Scenario, ...] = ()
+    seeding: str = DESIGN
+    survey: bool = False
+
+    def scenario(self, task: RunTask) -> Scenario:
+        """The scenario one task runs."""
+        if self.arms:
+            return self.arms[task.point]
+        return self.base.with_overrides(dict(task.overrides), label=f"design point {task.point}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class RunRecord:
     scalars: dict[str, float] = field(default_factory=dict)
     series_weeks: tuple[int, ...] = ()
     series: dict[str, list[float]] = field(default_factory=dict)
+    survey: pd.DataFrame | None = None
 
 
 def _worker_name() -> str:
@@ -86,10 +102,10 @@ def execute_run(context: RunContext, task: RunTask) -> RunRecord:
     record = RunRecord(run_id=task.run_id, point=task.point, replicate=task.replicate,
                        attempt=task.attempt, status="ok", worker=_worker_name())
     try:
-        scenario = context.base.with_overrides(
-            dict(task.overrides), label=f"design point {task.point}")
+        scenario = context.scenario(task)
         result = api.run(scenario, weeks=context.weeks, snapshots=False,
-                         rng=run_seed(context.root, task.point, task.replicate))
+                         rng=task_seed(context.seeding, context.root, task.point,
+                                       task.replicate))
         ts = result.timeseries
         final = ts.iloc[-1]
         record.scalars = {name: float(final[name]) for name in context.scalars}
@@ -97,6 +113,8 @@ def execute_run(context: RunContext, task: RunTask) -> RunRecord:
             rows = ts.set_index("week").reindex(list(context.series_weeks))
             record.series_weeks = context.series_weeks
             record.series = {m: [float(v) for v in rows[m].to_numpy()] for m in context.series}
+        if context.survey:
+            record.survey = result.survey
         bad = _non_finite(record.scalars, record.series)
         if bad:
             record.status = "failed"

@@ -7,12 +7,20 @@ Layout::
     timeseries.parquet         scenario, arm, replicate, week and every metric
     survey_before_after.csv    survey at week 0 and at the end (mean over replicates) per scenario,
                                with the published values
-    manifest.json              every scenario resolved, seed, replicates, weeks, environment
+    manifest.json              every scenario resolved, seed, replicates, weeks, environment,
+                               and the run sessions
     figures/*.png              bands over time, effect over time, forest plot, survey
+    design.parquet, runs/, timeseries/, survey/
+                               the runs as the run engine stored them (crash-safe parts, see
+                               :mod:`experiments.storage.experiment_store`), when
+                               :func:`~experiments.comparison.paired.compare` ran with ``out``
+
+The summary files are written last; a comparison interrupted before them resumes from its runs.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -92,15 +100,27 @@ def comparison_manifest(result: ComparisonResult, files: list[str]) -> dict[str,
 
 
 def write_comparison_folder(result: ComparisonResult, folder: Path, force: bool = False) -> Path:
-    """Write a comparison's results folder (refused when it exists and is not empty, unless
-    ``force``)."""
+    """Write a comparison's summary files and manifest into ``folder``.
+
+    When ``folder`` is where the comparison kept its runs (``result.folder``), the summary joins
+    them and the run manifest (its sessions, fingerprint and format are kept). Any other folder
+    is created for the summary alone, atomically (refused when it exists and is not empty, unless
+    ``force`` and plsim wrote it).
+    """
     folder = Path(folder)
+    if result.folder is not None and folder.resolve() == Path(result.folder).resolve():
+        stored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        _write_comparison_files(result, folder, stored)
+        return folder
     with atomic_folder(folder, force) as tmp:
-        _write_comparison_files(result, tmp)
+        _write_comparison_files(result, tmp, None)
     return folder
 
 
-def _write_comparison_files(result: ComparisonResult, folder: Path) -> None:
+def _write_comparison_files(result: ComparisonResult, folder: Path,
+                            stored: dict[str, Any] | None) -> None:
+    """The summary files and the manifest; ``stored`` is the run manifest of the comparison's
+    own folder (None for a folder holding the summary alone)."""
     write_json(folder / "comparison.json", result.to_json())
     flat_rows(result.rows).to_csv(folder / "comparison.csv", index=False)
     result.timeseries.to_parquet(folder / "timeseries.parquet", index=False)
@@ -110,4 +130,11 @@ def _write_comparison_files(result: ComparisonResult, folder: Path) -> None:
              "survey_before_after.csv"]
     figures = comparison_figures(result, folder / "figures")
     files += [str(p.relative_to(folder)) for p in figures]
-    write_json(folder / "manifest.json", comparison_manifest(result, [*files, "manifest.json"]))
+    if stored is not None:
+        files.append("design.parquet")
+    manifest = {**(stored or {}), **comparison_manifest(result, [*files, "manifest.json"])}
+    if stored is not None:
+        manifest["run_parts"] = ["runs", "timeseries", "survey"]
+        manifest["environment"] = stored.get("environment", manifest["environment"])
+        manifest["summary_environment"] = environment()
+    write_json(folder / "manifest.json", manifest)

@@ -8,19 +8,20 @@ Layout::
                                 and the unit samples (columns "u:<factor>")
     DIR/runs/part-NNNNNN.parquet        one row per finished run attempt: status, error, scalars
     DIR/timeseries/part-NNNNNN.parquet  long format: run_id, week, metric, value
+    DIR/survey/part-NNNNNN.parquet      (comparisons) each run's survey at week 0 and at the end
 
-Each part is written under a temporary name and renamed into place. The time-series part is written
-before the runs part with the same number, and only runs parts count: a time-series part without
-its runs part (a crash between the two) is ignored and removed on resume, so a run is either fully
-recorded or not at all. A retried run appears again with a higher ``attempt``; readers keep the
-latest attempt of each run.
+Each part is written under a temporary name and renamed into place. The time-series and survey parts
+are written before the runs part with the same number, and only runs parts count: a time-series or
+survey part without its runs part (a crash between the two) is ignored and removed on resume, so a
+run is either fully recorded or not at all. A retried run appears again with a higher
+``attempt``; readers keep the latest attempt of each run.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,19 +32,40 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.running.tasks import RunRecord
-from experiments.storage.provenance import write_json
+from experiments.storage.provenance import atomic_folder, check_replaceable, write_json
 from simulation.errors import UserError
 
-__all__ = ["IncompleteResultsError", "Results", "ResultsStore", "load_results"]
+__all__ = ["COMPARISON_FORMAT", "FORMAT", "IncompleteResultsError", "Results", "ResultsStore",
+           "ResumeRequest", "create_store", "load_results", "open_to_resume"]
 
 FORMAT = "plsim-experiment/1"
+#: The format of a comparison's folder (the same store, arms as its design points).
+COMPARISON_FORMAT = "plsim-comparison/1"
+#: What a folder holds after :meth:`ResultsStore.create` and before any run is recorded.
+CREATION_LAYOUT = frozenset({"design.parquet", "design.parquet.tmp", "spec.toml", "spec.toml.tmp",
+                             "runs", "timeseries", "survey", "manifest.json.tmp"})
 RUN_COLUMNS = ("run_id", "point", "replicate", "attempt", "status", "error", "duration_s",
                "cpu_s", "worker")
 PART = re.compile(r"^part-(\d{6})\.parquet$")
 
 
+@dataclass(frozen=True)
+class ResumeRequest:
+    """What finishing an incomplete folder takes: the kind of experiment, its spec, the folder,
+    and whether failed runs must be re-run. Interfaces render it (a command line, a button)."""
+
+    kind: str
+    spec: str | None
+    folder: Path
+    retry_failed: bool
+
+
 class IncompleteResultsError(UserError):
-    """Some runs are missing or failed; the message lists them and says how to finish."""
+    """Some runs are missing or failed; the message lists them, ``request`` says how to finish."""
+
+    def __init__(self, message: str, request: ResumeRequest) -> None:
+        super().__init__(message)
+        self.request = request
 
 
 class ResultsStore:
@@ -53,7 +75,28 @@ class ResultsStore:
         self.path = Path(path)
         self.runs_dir = self.path / "runs"
         self.series_dir = self.path / "timeseries"
+        self.survey_dir = self.path / "survey"
         self._manifest: dict[str, Any] | None = None
+
+    @property
+    def manifest_path(self) -> Path:
+        """The folder's ``manifest.json``."""
+        return self.path / "manifest.json"
+
+    @staticmethod
+    def holds_results(path: str | Path) -> bool:
+        """True when ``path`` has a manifest (a store, complete or not)."""
+        return (Path(path) / "manifest.json").exists()
+
+    @staticmethod
+    def interrupted_creation(path: str | Path) -> bool:
+        """True for a folder whose creation stopped before its manifest (no run recorded yet)."""
+        path = Path(path)
+        names = {p.name for p in path.iterdir()}
+        if not names or not names <= CREATION_LAYOUT:
+            return False
+        return not any(any((path / sub).glob("part-*")) for sub in ("runs", "timeseries",
+                                                                        "survey"))
 
     # --- creation and opening --------------------------------------------------------------------
     @classmethod
@@ -72,17 +115,20 @@ class ResultsStore:
         return store
 
     @classmethod
-    def open(cls, path: str | Path) -> ResultsStore:
-        """Open an existing results folder (a clear error if it is not one)."""
+    def open(cls, path: str | Path, format: str = FORMAT) -> ResultsStore:
+        """Open an existing results folder of ``format`` (a clear error if it is not one)."""
         store = cls(path)
         if not (store.path / "manifest.json").exists():
             if not store.path.exists():
                 raise UserError(f"{store.path}: no such results folder")
             raise UserError(f"{store.path}: not an experiment results folder (no manifest.json)")
         manifest = store.manifest
-        if manifest.get("format") != FORMAT:
+        if manifest.get("format") != format and manifest.get("kind") == "comparison":
+            raise UserError(f"{store.path}: holds a comparison of scenarios, not the results of "
+                            "an experiment design")
+        if manifest.get("format") != format:
             raise UserError(f"{store.path}/manifest.json: format {manifest.get('format')!r} is "
-                            f"not {FORMAT!r}; it was written by another tool or version")
+                            f"not {format!r}; it was written by another tool or version")
         return store
 
     # --- manifest and design ---------------------------------------------------------------------
@@ -121,21 +167,23 @@ class ResultsStore:
     def clean(self) -> list[Path]:
         """Remove leftovers of an interrupted write: temporary files and orphan series parts."""
         removed: list[Path] = []
-        for folder in (self.runs_dir, self.series_dir):
+        for folder in (self.runs_dir, self.series_dir, self.survey_dir):
             if folder.exists():
                 for p in folder.glob("*.tmp"):
                     p.unlink(missing_ok=True)
                     removed.append(p)
         committed = set(self._parts(self.runs_dir))
-        for number, p in self._parts(self.series_dir).items():
-            if number not in committed:
-                p.unlink(missing_ok=True)
-                removed.append(p)
+        for folder in (self.series_dir, self.survey_dir):
+            for number, p in self._parts(folder).items():
+                if number not in committed:
+                    p.unlink(missing_ok=True)
+                    removed.append(p)
         return removed
 
     def next_part(self) -> int:
         """The number of the next part to write."""
-        numbers = set(self._parts(self.runs_dir)) | set(self._parts(self.series_dir))
+        numbers = (set(self._parts(self.runs_dir)) | set(self._parts(self.series_dir))
+                   | set(self._parts(self.survey_dir)))
         return max(numbers, default=0) + 1
 
     def write_part(self, records: Sequence[RunRecord], scalars: Sequence[str]) -> int:
@@ -147,6 +195,10 @@ class ResultsStore:
         series = _series_frame(records)
         if series is not None:
             _write_parquet(series, self.series_dir / name)
+        survey = _survey_frame(records)
+        if survey is not None:
+            self.survey_dir.mkdir(exist_ok=True)
+            _write_parquet(survey, self.survey_dir / name)
         _write_parquet(_runs_frame(records, scalars), self.runs_dir / name)
         return number
 
@@ -185,6 +237,95 @@ class ResultsStore:
         series = series.drop(columns=["part", "attempt"])
         return series.sort_values(["run_id", "metric", "week"], kind="stable").reset_index(
             drop=True)
+
+
+    def read_survey(self, runs: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Each run's survey (latest attempt): run_id, point, replicate and the survey columns."""
+        runs = self.read_runs() if runs is None else runs
+        committed = self._parts(self.runs_dir)
+        frames = []
+        for number, p in self._parts(self.survey_dir).items():
+            if number in committed:
+                frame = pd.read_parquet(p)
+                frame.insert(0, "part", number)
+                frames.append(frame)
+        if not frames:
+            return pd.DataFrame(columns=["run_id", "point", "replicate"])
+        survey = pd.concat(frames, ignore_index=True)
+        keep = runs[["run_id", "attempt", "part"]]
+        survey = survey.merge(keep, on=["run_id", "attempt", "part"], how="inner")
+        return survey.drop(columns=["part", "attempt"]).sort_values(
+            ["run_id"], kind="stable").reset_index(drop=True)
+
+
+def create_store(out: Path, replace: bool, manifest: dict[str, Any], design: pd.DataFrame,
+                 spec_text: str | None = None) -> ResultsStore:
+    """Create the results folder ``out`` (replacing a plsim folder when ``replace``) with its
+    manifest, run table and spec: the one place a store's folder is made, for every kind."""
+    # created under a temporary name and renamed once its manifest is written
+    with atomic_folder(out, replace, layout=CREATION_LAYOUT) as tmp:
+        ResultsStore.create(tmp, manifest, design, spec_text)
+    return ResultsStore.open(out, str(manifest.get("format", FORMAT)))  # as a resume sees it
+
+
+def open_to_resume(out: Path, fingerprint: str, resume: bool, force: bool, format: str = FORMAT,
+                   changed: Callable[[dict[str, Any]], str] | None = None,
+                   error: type[UserError] = UserError
+                   ) -> tuple[ResultsStore | None, dict[str, Any] | None, bool]:
+    """The store to continue when resuming, its manifest, and whether a new folder may replace
+    what is at ``out``.
+
+    Parameters
+    ----------
+    out
+        The results folder asked for.
+    fingerprint
+        Of everything that determines the runs now; resuming requires the stored one to match.
+    resume, force
+        Continue an existing store; replace what is there.
+    changed
+        Says what differs, given the stored manifest (for the refusal's message).
+    error
+        The error class raised when the plan changed.
+
+    Raises
+    ------
+    FileExistsError
+        ``out`` holds files and neither ``resume`` nor ``force`` says what to do with them.
+    """
+    if resume and ResultsStore.holds_results(out):
+        store = ResultsStore.open(out, format)
+        old = store.manifest
+        if old.get("fingerprint") != fingerprint:
+            what = changed(old) if changed is not None else "the settings changed"
+            raise error(
+                f"{out}: cannot resume: the plan differs from the one these results were made "
+                f"with ({what}). Run the changed plan into a new --out folder, or restore the "
+                "original settings")
+        return store, old, False
+    if resume and out.exists() and ResultsStore.interrupted_creation(out):
+        return None, None, True  # nothing was run yet: start it again
+    if out.exists() and any(out.iterdir()) and not force:
+        what = "results" if ResultsStore.holds_results(out) else "files"
+        raise FileExistsError(
+            f"{out} already holds {what}; continue it with --resume (or --retry-failed), choose "
+            "another --out, or pass --force to replace it")
+    if force:  # refuse, before any work, to replace a folder plsim did not write
+        check_replaceable(out, force, CREATION_LAYOUT)
+    return None, None, force
+
+
+def _survey_frame(records: Sequence[RunRecord]) -> pd.DataFrame | None:
+    parts = []
+    for r in records:
+        if r.survey is not None:
+            part = r.survey.copy()
+            for k, (name, value) in enumerate((("run_id", r.run_id), ("point", r.point),
+                                               ("replicate", r.replicate),
+                                               ("attempt", r.attempt))):
+                part.insert(k, name, np.int64(value))
+            parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else None
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -307,12 +448,11 @@ class Results:
         return {"planned": len(self.design), "ok": int((self.runs["status"] == "ok").sum()),
                 "failed": len(self.failed()), "missing": len(self.missing_ids())}
 
-    def finish_command(self, retry: bool) -> str:
-        """The command that completes this experiment."""
-        kind = self.manifest.get("kind", "sensitivity")
-        spec = self.manifest.get("spec_source") or "SPEC"
-        tail = " --retry-failed" if retry else " --resume"
-        return f"plsim {kind} {spec} --out {self.path}{tail}"
+    def resume_request(self, retry: bool) -> ResumeRequest:
+        """What completes this experiment (resuming it; with ``retry`` re-running failures)."""
+        return ResumeRequest(kind=str(self.manifest.get("kind", "sensitivity")),
+                             spec=self.manifest.get("spec_source"), folder=self.path,
+                             retry_failed=retry)
 
     def check_complete(self, purpose: str = "analysis") -> None:
         """Raise :class:`IncompleteResultsError` naming missing and failed runs and the fix."""
@@ -327,10 +467,12 @@ class Results:
             first = (str(failed["error"].iloc[0]).splitlines() or ["no error text"])[0]
             parts.append(f"{len(failed)} failed (run ids {_ranges(failed['run_id'].tolist())}; "
                          f"first error: {first})")
-        how = self.finish_command(retry=not failed.empty)
+        request = self.resume_request(retry=not failed.empty)
+        how = "resume the experiment" + (", re-running failed runs" if request.retry_failed
+                                          else "")
         raise IncompleteResultsError(
             f"{self.path}: {purpose} needs every run, but " + " and ".join(parts)
-            + f". Finish them with: {how}")
+            + f". Finish them: {how}", request)
 
     def outcome_matrix(self, outcome: str) -> np.ndarray:
         """``(n_points, replicates)`` values of a scalar outcome; requires complete results."""

@@ -70,11 +70,4 @@ def print_summary(report: SensitivityReport, top: int = 5) -> None:
         ranked = report.ranking(outcome).head(top)
         for _, r in ranked.iterrows():
             tag = "lever" if r["role"] == "policy" else str(r["role"])
-            if report.method == "morris":
-                print(f"  {r['factor']:<42} [{tag}] mu* {r['mu_star']:.4g} "
-                      f"+- {r['mu_star_conf']:.2g}, sigma {r['sigma']:.4g}")
-            else:
-                corrected = r.get("ST_corrected", math.nan)
-                extra = f" (noise-corrected {corrected:.3f})" if math.isfinite(corrected) else ""
-                print(f"  {r['factor']:<42} [{tag}] ST {r['ST']:.3f} +- {r['ST_conf']:.3f}, "
-                      f"S1 {r['S1']:.3f} +- {r['S1_conf']:.3f}{extra}")
+            print(f"  {r['factor']:<42} [{tag}] {report.summary(r)}")

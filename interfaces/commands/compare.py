@@ -40,8 +40,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="results folder (default results/comparisons/<base>-vs-<alts>-seed<N>)")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
-    p.add_argument("--workers", type=int, default=1,
-                   help="processes to run replicates in (default 1; results do not depend on it)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted comparison in --out (same scenarios and options)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="resume and also re-run runs recorded as failed")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="local worker processes (default: all cores; results do not depend "
+                       "on it); with --dask local, the cluster's workers")
+    where.add_argument("--serial", action="store_true", help="run in this process, one by one")
+    p.add_argument("--dask", metavar="ADDR",
+                   help="run on Dask: 'local' starts a LocalCluster, tcp://HOST:PORT uses a "
+                   "running scheduler")
+    p.add_argument("--part-runs", type=int, default=16, metavar="K",
+                   help="runs written to --out at a time (default 16; also every 10 s): at most "
+                   "these are lost to a kill")
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="table (default) or JSON on stdout")
     p.set_defaults(handler=handle)
@@ -52,17 +65,19 @@ def handle(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from experiments.comparison.paired import compare
+    from experiments.running.executors import make_executor
     from experiments.storage.comparison_folder import (
         default_comparison_folder,
         write_comparison_folder,
     )
+    from experiments.storage.experiment_store import ResultsStore
     from experiments.storage.run_folder import check_folder
     from simulation import api
     from simulation.scenario import load_scenario
 
     if args.replicates < 1:
         raise UserError(f"--replicates must be at least 1, got {args.replicates}")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise UserError(f"--workers must be at least 1, got {args.workers}")
     options.seed(args.seed)
     base = load_scenario(args.base)
@@ -82,13 +97,19 @@ def handle(args: argparse.Namespace) -> int:
     weeks = api.check_horizon(base, weeks, "--weeks", args.replicates * (1 + len(alternatives)))
     out = args.out or default_comparison_folder(base.name, [a.name for a in alternatives],
                                                 args.seed)
-    check_folder(out, args.force)
-
+    resume = args.resume or args.retry_failed
+    if not resume and not ResultsStore.holds_results(out):
+        check_folder(out, args.force)  # a plsim folder: compare says how to resume or replace
     total = args.replicates * (1 + len(alternatives))
+    workers = None if args.workers is None else min(args.workers, total)
+    executor = make_executor(workers=workers, dask=args.dask, serial=args.serial)
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes can still be forked
     with tqdm(total=total, desc="runs", unit="run", file=sys.stderr, delay=1.0, leave=False,
               disable=None) as bar:
         result = compare(base, alternatives, replicates=args.replicates, weeks=weeks,
-                         seed=args.seed, workers=args.workers,
+                         seed=args.seed, executor=executor, out=out, resume=resume,
+                         retry_failed=args.retry_failed, force=args.force,
+                         part_runs=args.part_runs,
                          progress=lambda done, _total: bar.update(done - bar.n))
     folder = write_comparison_folder(result, out, force=args.force)
 

@@ -9,8 +9,10 @@ import argparse
 import sys
 import time
 
-from experiments.design.spec import SENSITIVITY_METHODS, load_spec
+from experiments.design.spec import load_spec
+from experiments.methods import names
 from experiments.running.runner import run_experiment
+from interfaces.commands.finish import finish_command
 from simulation.errors import UserError
 
 
@@ -22,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "survives interruption: --resume continues it, --retry-failed re-runs recorded failures. "
         "Analyse it with `plsim analyze DIR`.")
     add_run_arguments(p)
-    p.set_defaults(handler=handle, expected=SENSITIVITY_METHODS, other="sweep")
+    p.set_defaults(handler=handle, expected="sensitivity", other="sweep")
 
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,10 +57,11 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run the experiment; exit 0 when every run succeeded, 1 when failures were recorded."""
     spec = load_spec(args.spec)
-    if spec.method not in args.expected:
+    expected = names(args.expected)
+    if spec.method not in expected:
         raise UserError(
             f"{spec.source}: design.method = {spec.method!r} is run by `plsim {args.other}`, "
-            f"not `plsim {args.command}` (which runs {', '.join(args.expected)} designs)")
+            f"not `plsim {args.command}` (which runs {', '.join(expected)} designs)")
     if args.part_runs < 1 or args.chunk_size < 1:
         raise UserError("--part-runs and --chunk-size must be 1 or more")
     if args.workers is not None and args.workers < 1:
@@ -84,7 +87,7 @@ def handle(args: argparse.Namespace) -> int:
               f"computing {busy:.0%} of the wall time")
     if s["failed"]:
         print(f"  failures are recorded with their errors; re-run them with: "
-              f"{results.finish_command(retry=True)}", file=sys.stderr)
+              f"{finish_command(results.resume_request(retry=True))}", file=sys.stderr)
         return 1
     print(f"next: plsim analyze {results.path}")
     return 0

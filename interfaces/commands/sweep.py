@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from experiments.design.spec import SWEEP_METHODS
 from interfaces.commands.sensitivity import add_run_arguments, handle
 
 
@@ -15,4 +14,4 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run the spec's grid or Latin-hypercube design into a results folder that "
         "survives interruption (--resume, --retry-failed). Summarize it with `plsim analyze DIR`.")
     add_run_arguments(p)
-    p.set_defaults(handler=handle, expected=SWEEP_METHODS, other="sensitivity")
+    p.set_defaults(handler=handle, expected="sweep", other="sensitivity")
