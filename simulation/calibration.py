@@ -8,10 +8,10 @@ small groups (four administrators) hit the targets as well as large ones."""
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import least_squares
 from scipy.special import ndtri
 
 from simulation.errors import UserError
@@ -45,24 +45,72 @@ def canonical_scores(n: int) -> np.ndarray:
     return standardize(ndtri((np.arange(n) + 0.5) / n)[:, None])[:, 0]
 
 
+#: Bounds of the location ``m`` and spread ``s`` searched.
+SPREAD_MAX = 3.0
+
+
 @lru_cache(maxsize=4096)
 def _solve(n: int, target_mean: float, target_sd: float,
            item_noise_sd: float) -> tuple[float, float, float, float]:
+    """Location, spread and the remaining errors of mean and SD, by bounded Levenberg-Marquardt.
+
+    Written with scalar arithmetic, without BLAS or LAPACK (which ``scipy.optimize`` uses): their
+    rounding depends on the CPU kernel OpenBLAS picks, and with it the calibrated population.
+    """
     lo, hi = LATENT_RANGE
     z = canonical_scores(n)
 
-    def residual(x: np.ndarray) -> np.ndarray:
-        latent = np.clip(x[0] + x[1] * z, lo, hi)
-        mean, sd = factor_statistics(latent, item_noise_sd)
-        return np.array([mean - target_mean, sd - target_sd])
+    def residual(m: float, s: float) -> tuple[float, float]:
+        mean, sd = factor_statistics(np.clip(m + s * z, lo, hi), item_noise_sd)
+        return mean - target_mean, sd - target_sd
 
-    spread0 = np.sqrt(max(target_sd**2 - 1 / 12 - item_noise_sd**2, 0.04))
-    result = least_squares(
-        residual, x0=[target_mean, spread0], bounds=([lo, 0.0], [hi, 3.0]), xtol=1e-10,
-        ftol=1e-12, gtol=1e-12,
-    )
-    err = residual(result.x)
-    return float(result.x[0]), float(result.x[1]), float(err[0]), float(err[1])
+    def inside(m: float, s: float) -> tuple[float, float]:
+        return min(max(m, lo), hi), min(max(s, 0.0), SPREAD_MAX)
+
+    spread0 = math.sqrt(max(target_sd**2 - 1 / 12 - item_noise_sd**2, 0.04))
+    m, s = inside(target_mean, spread0)
+    r = residual(m, s)
+    cost = r[0] ** 2 + r[1] ** 2
+    damping = 1e-3
+    for _ in range(200):
+        if cost < 1e-26:
+            break
+        # forward-difference Jacobian, stepping inward at the bounds
+        hm = 1e-7 if m + 1e-7 <= hi else -1e-7
+        hs = 1e-7 if s + 1e-7 <= SPREAD_MAX else -1e-7
+        rm, rs = residual(m + hm, s), residual(m, s + hs)
+        j00, j10 = (rm[0] - r[0]) / hm, (rm[1] - r[1]) / hm
+        j01, j11 = (rs[0] - r[0]) / hs, (rs[1] - r[1]) / hs
+        g0, g1 = j00 * r[0] + j10 * r[1], j01 * r[0] + j11 * r[1]
+        # a variable at a bound that the descent direction pushes outward stays there
+        if (m <= lo and g0 > 0) or (m >= hi and g0 < 0):
+            j00 = j10 = g0 = 0.0
+        if (s <= 0.0 and g1 > 0) or (s >= SPREAD_MAX and g1 < 0):
+            j01 = j11 = g1 = 0.0
+        if g0 == 0.0 and g1 == 0.0:
+            break
+        # normal equations (J'J + damping * I) step = -J'r, solved explicitly (2 x 2)
+        a, b, d = j00 * j00 + j10 * j10, j00 * j01 + j10 * j11, j01 * j01 + j11 * j11
+        improved = False
+        while damping < 1e12:
+            lam = damping * max(a, d, 1e-12)
+            det = (a + lam) * (d + lam) - b * b
+            step_m = (-(d + lam) * g0 + b * g1) / det
+            step_s = (b * g0 - (a + lam) * g1) / det
+            m_new, s_new = inside(m + step_m, s + step_s)
+            r_new = residual(m_new, s_new)
+            cost_new = r_new[0] ** 2 + r_new[1] ** 2
+            if cost_new < cost:
+                # stop once a step no longer gains (relative to the cost) or moves
+                improved = (cost - cost_new > 1e-10 * cost
+                            and abs(m_new - m) + abs(s_new - s) > 1e-14)
+                m, s, r, cost = m_new, s_new, r_new, cost_new
+                damping = max(damping / 3, 1e-12)
+                break
+            damping *= 4
+        if not improved:
+            break
+    return float(m), float(s), float(r[0]), float(r[1])
 
 
 def location_spread(

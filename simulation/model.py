@@ -142,9 +142,7 @@ class PersonalizedLearningModel(mesa.Model):
         if seed is None and rng is None:
             # No seed (Mesa's batch_run gives none): draw one from fresh entropy and keep it, so
             # every model differs and its recorded seed reproduces it.
-            entropy = np.random.SeedSequence().entropy
-            assert isinstance(entropy, int)
-            seed = entropy % 2**53  # exact as a float too
+            seed = int(np.random.default_rng().integers(2**53))  # exact as a float too
         super().__init__(seed=seed, rng=rng)
         self.seed = seed
         self.scenario = scenario
