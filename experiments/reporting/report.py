@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 
 from experiments.reporting.html import page
+from experiments.reporting.money import currency_symbol
 from simulation.errors import UserError
 
 __all__ = ["build_report", "folder_kind", "write_report"]
@@ -55,17 +56,21 @@ def folder_kind(folder: Path) -> str:
                     "sensitivity, plsim sweep)")
 
 
-def build_report(folder: str | Path) -> str:
-    """The HTML text of the report of a comparison or experiment folder."""
+def build_report(folder: str | Path, currency: str | None = None) -> str:
+    """The HTML text of the report of a comparison or experiment folder.
+
+    ``currency`` is the symbol money is written with (default ``$PLSIM_CURRENCY``, else ``$``).
+    """
     folder = Path(folder)
+    symbol = currency_symbol(currency)
     if folder_kind(folder) == "comparison":
         from experiments.reporting.comparison_sections import comparison_sections
 
-        title, subtitle, sections = comparison_sections(folder)
+        title, subtitle, sections = comparison_sections(folder, symbol)
     else:
         from experiments.reporting.sensitivity_sections import sensitivity_sections
 
-        title, subtitle, sections = sensitivity_sections(folder)
+        title, subtitle, sections = sensitivity_sections(folder, symbol)
     return page(title, [*subtitle, f"Results folder: {folder.resolve().name}"], sections)
 
 
