@@ -280,8 +280,12 @@ def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> st
     return "\n".join(out)
 
 
+#: Figures shown folded (a click opens them) to keep the report short.
+FOLDED = ("paired_change_over_time.png", "timeseries_engagement.png", "survey_before_after.png")
+
+
 def _figures(folder: Path) -> dict[str, str]:
-    """Embedded figures grouped by section (unknown PNGs go to 'other')."""
+    """Embedded figures grouped by section (unknown PNGs go to 'other'); secondary ones folded."""
     grouped: dict[str, list[str]] = {}
     fig_dir = folder / "figures"
     paths = sorted(fig_dir.glob("*.png")) if fig_dir.is_dir() else []
@@ -289,7 +293,10 @@ def _figures(folder: Path) -> dict[str, str]:
     paths.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
     for path in paths:
         key, caption = FIGURES.get(path.name, ("other", path.stem.replace("_", " ")))
-        grouped.setdefault(key, []).append(figure(path, caption))
+        html = figure(path, caption)
+        if path.name in FOLDED:
+            html = f"<details><summary>{esc(caption)}</summary>{html}</details>"
+        grouped.setdefault(key, []).append(html)
     return {k: "\n".join(v) for k, v in grouped.items()}
 
 

@@ -256,7 +256,7 @@ section.brief figure { margin: 6px 0 8px; }
 p.note { margin-top: -10px; }
 p.question { font-size: 16px; }
 table { max-width: 100%; }
-th, td { overflow-wrap: anywhere; }
+th, td { overflow-wrap: break-word; }
 th { overflow-wrap: normal; }
 table.brief-table td:first-child { font-weight: 600; }
 table.wide td, table.wide th { font-size: 12.5px; padding: 4px 6px; }

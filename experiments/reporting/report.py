@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from experiments.reporting.html import page
 from experiments.reporting.money import currency_symbol
 from simulation.errors import UserError
 
-__all__ = ["build_report", "folder_kind", "write_report"]
+__all__ = ["build_report", "folder_kind", "write_pdf", "write_report"]
 
 REPORT_NAME = "report.html"
 
@@ -74,26 +75,60 @@ def build_report(folder: str | Path, currency: str | None = None) -> str:
     return page(title, [*subtitle, f"Results folder: {folder.resolve().name}"], sections)
 
 
-def write_report(folder: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
-    """Write the report (default ``DIR/report.html``); refuse to replace one unless ``force``.
+def write_report(folder: str | Path, out: str | Path | None = None, force: bool = False,
+                 currency: str | None = None, pdf: bool = False) -> list[Path]:
+    """Write the report (default ``DIR/report.html``, and ``report.pdf`` beside it with ``pdf``).
+
+    Refuses to replace an existing file unless ``force``. Returns the files written.
 
     Raises
     ------
     FileExistsError
-        When the report file exists and ``force`` is false.
+        When a report file exists and ``force`` is false.
     UserError
-        For a folder that is not a results folder, or an ``out`` that is not ``.html``.
+        For a folder that is not a results folder, an ``out`` that is not ``.html``, or ``pdf``
+        without the optional PDF renderer installed.
     """
     folder = Path(folder)
     path = Path(out) if out is not None else folder / REPORT_NAME
     if path.suffix.lower() not in (".html", ".htm"):
-        raise UserError(f"--out {path}: the report is HTML; give a file name ending in .html")
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} already exists; choose another --out or pass --force to "
-                              "replace it")
-    text = build_report(folder)
+        raise UserError(f"--out {path}: the report is HTML; give a file name ending in .html "
+                        "(--pdf writes the PDF beside it)")
+    targets = [path, path.with_suffix(".pdf")] if pdf else [path]
+    for target in targets:
+        if target.exists() and not force:
+            raise FileExistsError(f"{target} already exists; choose another --out or pass "
+                                  "--force to replace it")
+    if pdf:
+        _pdf_renderer()  # fail before the work when the renderer is missing
+    text = build_report(folder, currency)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, text.encode("utf-8"))
+    if pdf:
+        write_pdf(text, targets[1])
+    return targets
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
+
+
+def _pdf_renderer() -> Any:
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the pango libraries are missing
+        raise UserError("--pdf needs the optional PDF renderer WeasyPrint and the pango "
+                        "libraries: pip install 'plsim[pdf]' (Debian: apt-get install "
+                        f"libpango-1.0-0 libpangoft2-1.0-0) ({exc})") from None
+    return weasyprint
+
+
+def write_pdf(html_text: str, path: str | Path) -> Path:
+    """Print the report's HTML to an A4 PDF with WeasyPrint (the report's print stylesheet)."""
+    weasyprint = _pdf_renderer()
+    path = Path(path)
+    data = weasyprint.HTML(string=html_text).write_pdf()
+    _atomic_write(path, data)
     return path

@@ -1,4 +1,5 @@
-"""``plsim report DIR [--out FILE.html]``: one self-contained HTML report of a results folder."""
+"""``plsim report DIR [--out FILE.html] [--currency SYMBOL] [--pdf]``: one self-contained HTML
+report of a results folder (and an A4 PDF of it)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="FILE.html",
                    help="report file (default DIR/report.html)")
     p.add_argument("--force", action="store_true", help="replace an existing report file")
+    p.add_argument("--currency", metavar="SYMBOL", default=None,
+                   help="symbol money is written with (default $PLSIM_CURRENCY, else $)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write an A4 PDF beside the HTML (needs the optional extra: "
+                   "pip install 'plsim[pdf]')")
     p.set_defaults(handler=handle)
 
 
@@ -25,6 +31,10 @@ def handle(args: argparse.Namespace) -> int:
     """Build the report and print where it is."""
     from experiments.reporting.report import write_report
 
-    path = write_report(args.folder, args.out, force=args.force)
-    print(f"Report: {path} (self-contained; open it in any browser)")
+    paths = write_report(args.folder, args.out, force=args.force, currency=args.currency,
+                         pdf=args.pdf)
+    print(f"Report: {paths[0]} (self-contained; open it in any browser; the first page is a "
+          "one-page brief)")
+    for path in paths[1:]:
+        print(f"PDF:    {path}")
     return 0
