@@ -100,13 +100,14 @@ def _answer(rows: list[dict[str, Any]], base: str, symbol: str | None) -> str:
     e = best["achievement_effect_sd"]
     d = _digits(e["estimate"])
     cost = best.get("cost_difference_per_student") or 0.0
+    pp = float(best.get("percentile_points") or 0.0)
     cost_text = (f"for {money(cost, symbol)} more per student per year" if cost > 0 else
                  f"for {money(-cost, symbol)} less per student per year" if cost < 0 else
                  "at the base's cost")
     text = (f"{scenario_label(best['scenario'])} raises achievement most: "
             f"{fmt(e['estimate'], d, True)} SD "
             f"(95% interval {_span(e['ci_low'], e['ci_high'], d)}),"
-            f" about {fmt(best.get('percentile_points'), 0, True)} percentile points for a median "
+            f" about {fmt(pp, 0 if abs(pp) >= 1 else 1, True)} percentile points for a median "
             f"student, {cost_text}.")
     if widens_a_gap(best):
         text += " It widens an equity gap (below)."

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from experiments.reporting.html import Raw, esc, markdown_blocks, table
-from experiments.reporting.labels import parameter_label
+from experiments.reporting.labels import parameter_description, parameter_label
 from simulation.parameters import REGISTRY
 
 __all__ = ["ODD_PATH", "evidence_table", "odd_limitations"]
@@ -39,7 +39,8 @@ def evidence_table(names: Iterable[str]) -> str:
     params.sort(key=lambda p: (EVIDENCE_ORDER[p.evidence], p.name))
     rows = [(Raw(f'<span title="{esc(p.name)}">{esc(parameter_label(p.name))}</span>'),
              Raw(f'<span class="evidence-{esc(p.evidence)}">{esc(p.evidence)}</span>'),
-             ROLE_WORDS.get(p.role, p.role), p.source, p.description) for p in params]
+             ROLE_WORDS.get(p.role, p.role), p.source, parameter_description(p.name))
+            for p in params]
     legend = "; ".join(f"{k}: {v}" for k, v in EVIDENCE_MEANING.items())
     return (table(["Setting", "Evidence", "Kind", "Source", "Meaning"], rows)
             + f'<p class="muted">Evidence strength as recorded in the parameter registry '

@@ -21,7 +21,8 @@ from experiments.reporting.money import currency_symbol, money
 from simulation.parameters import REGISTRY
 
 __all__ = ["METRIC_LABELS", "PARAMETER_LABELS", "SCENARIO_LABELS", "metric_label",
-           "parameter_label", "scenario_label", "unit_label", "value_label"]
+           "parameter_description", "parameter_label", "scenario_label", "unit_label",
+           "value_label"]
 
 #: Short labels of the parameters reports show most (policy levers first).
 PARAMETER_LABELS: dict[str, str] = {
@@ -105,6 +106,7 @@ SCENARIO_LABELS: dict[str, str] = {
 }
 
 _CLAUSE = re.compile(r"\s*(?:\(|:|;|\. |\.$)")
+_QUOTED = re.compile(r"'([a-z0-9]+(?:_[a-z0-9]+)+)'")
 _VALUE_WORDS = {"self_paced": "self-paced", "need_based": "need-based"}
 
 
@@ -118,6 +120,14 @@ def parameter_label(name: str) -> str:
         if clause:
             return clause[0].upper() + clause[1:]
     return _words(name.rsplit(".", 1)[-1])
+
+
+def parameter_description(name: str) -> str:
+    """A parameter's registry description with quoted choice identifiers in words."""
+    param = REGISTRY.get(name)
+    if param is None:
+        return ""
+    return _QUOTED.sub(lambda m: f"'{value_label(name, m.group(1))}'", param.description)
 
 
 def metric_label(name: str, with_unit: bool = True, symbol: str | None = None) -> str:

@@ -33,6 +33,7 @@ from experiments.reporting.html import (
 )
 from experiments.reporting.labels import (
     metric_label,
+    parameter_description,
     parameter_label,
     scenario_label,
     unit_label,
@@ -109,7 +110,8 @@ def _question_section(manifest: dict[str, Any], outcomes: list[str], symbol: str
     text = (f"Which of the {len(factors)} varied settings ({', '.join(kinds)}) drive the "
             "outcomes, and how sure is that ranking?")
     out = [f'<p class="lead">{esc(text)}</p>',
-           paragraph(f"Experiment {manifest.get('name')}: {manifest.get('description', '')}"),
+           paragraph(f"Experiment {scenario_label(str(manifest.get('name')))}: "
+                     f"{manifest.get('description', '')}"),
            paragraph(f"Base scenario: {scenario_label(str(base.get('name')))}"
                      + (f" (its question: {question})" if question else "")),
            "<p>Outcomes analysed:</p>", bullets([_outcome(o, symbol) for o in outcomes])]
@@ -155,13 +157,14 @@ def _design_section(manifest: dict[str, Any], symbol: str | None) -> str:
            table(["Setting", "Kind", "Range or levels", "Unit", "Meaning"],
                  [(_setting(f["name"]), ROLE_WORDS.get(f.get("role", ""), f.get("role", "")),
                    _range(f, symbol), unit_label(f.get("unit", ""), symbol),
-                   f.get("description", "")) for f in manifest.get("factors", [])])]
+                   parameter_description(f["name"]) or f.get("description", ""))
+                  for f in manifest.get("factors", [])])]
     overrides = spec.get("overrides") or {}
     if overrides:
         out += ["<h3>Settings fixed for every run (changed from the base scenario)</h3>",
                 table(["Setting", "Value", "Meaning"],
                       [(_setting(k), value_label(k, v, symbol),
-                        REGISTRY[k].description if k in REGISTRY else "")
+                        parameter_description(k))
                        for k, v in overrides.items()])]
     return "\n".join(out)
 
