@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "compare",
     "calibrate",
     "report",
+    "export",
     "dashboard",
     "sweep",
     "sensitivity",
