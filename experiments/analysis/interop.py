@@ -165,13 +165,8 @@ def comparison_table(folder: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise UserError(f"{path}: missing; is this a complete `plsim compare` folder?")
     series = pd.read_parquet(path)
-    base = manifest.get("base")
-    settings: dict[str, dict[str, Any]] = {}
-    for label, diffs in manifest.get("differing_settings", {}).items():
-        for d in diffs:
-            column = settings.setdefault(d["name"], {})
-            column.setdefault(base, d["base"])
-            column[label] = d["alternative"]
+    settings = list(dict.fromkeys(d["name"] for diffs in manifest.get(
+        "differing_settings", {}).values() for d in diffs))
     values = {name: _scenario_value(manifest, name) for name in settings}
     replicates = int(series["replicate"].max()) + 1 if not series.empty else 0
     out = series.rename(columns={"week": "step"}).copy()

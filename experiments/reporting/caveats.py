@@ -61,7 +61,7 @@ def odd_limitations(path: Path = ODD_PATH) -> str | None:
             continue
         if start is None and _LIMITS.search(m.group(2)):
             start, level = k + 1, len(m.group(1))
-        elif start is not None and len(m.group(1)) <= level:
+        elif start is not None and level is not None and len(m.group(1)) <= level:
             return "\n".join(lines[start:k]).strip() or None
     if start is None:
         return None

@@ -277,7 +277,7 @@ def forest_figure(rows: Sequence[dict[str, Any]], base_label: str, replicates: i
     ax.set_yticks(range(n), [textwrap.fill(scenario_label(r["scenario"]), 28)
                              for r in reversed(rows)])
     ax.set_xlabel(f"Achievement effect vs {scenario_label(base_label)} (SD of the starting cohort)")
-    top = ax.secondary_xaxis("top", functions=(_sd_to_points, _points_to_sd))
+    top = ax.secondary_xaxis("top", functions=(_sd_to_points, _points_to_sd))  # type: ignore[arg-type]
     top.set_xlabel("Percentile points for a median student")
     ax.grid(axis="x", color="0.92")
     interval = "95% interval over paired differences" if replicates > 1 else "no interval"

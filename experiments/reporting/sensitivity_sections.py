@@ -91,10 +91,13 @@ def load_analysis(results: Results, folder: Path) -> tuple[SensitivityReport, di
                   "resamples, 95% intervals); run plsim analyze to keep the tables")
     pngs = {p.name: p.read_bytes() for p in sorted(written.glob("*.png"))}
     if not pngs:
+        from experiments.reporting.factor_plots import write_factor_plots
         from experiments.reporting.sensitivity_figures import write_figures
 
         with tempfile.TemporaryDirectory(prefix="plsim-report-") as tmp:
-            pngs = {p.name: p.read_bytes() for p in write_figures(report, results, Path(tmp))}
+            paths = write_figures(report, results, Path(tmp))
+            paths += write_factor_plots(results, Path(tmp))
+            pngs = {p.name: p.read_bytes() for p in paths}
     return report, pngs, origin
 
 
@@ -184,6 +187,11 @@ def _outcomes_section(results: Results, report: SensitivityReport,
            table(["Outcome", "Mean", "Lowest", "Highest", "Noise share"], rows,
                  numeric=(1, 2, 3, 4)),
            _best_points(results, symbol)]
+    for o in noise.index:
+        name = f"factor_{o}.png"
+        if name in figures:
+            out.append(figure(figures[name], f"{_outcome(o, symbol)} against each setting of "
+                              "the grid: mean over replicates with its 95% interval."))
     if "distributions.png" in figures:
         out.append(figure(figures["distributions.png"], "Distribution of every outcome over "
                           "all runs and over the replicate means of the design points."))
