@@ -484,3 +484,16 @@ def test_board_brief_of_the_bundled_policies_warns_about_self_pacing(tmp_path, c
         page.screenshot(path=str(SHOTS / "report_board_brief_a4.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_scenarios_list_shows_each_bundled_question(capsys) -> None:
+    import tomllib
+
+    from simulation.scenario import BUNDLED_DIR, bundled_names
+
+    assert main(["scenarios"]) == 0
+    out = re.sub(r"\s+", " ", capsys.readouterr().out)
+    for name in bundled_names():
+        data = tomllib.loads((BUNDLED_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+        question = data.get("question")
+        assert question and f"Q: {question}" in out, name
