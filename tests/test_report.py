@@ -379,7 +379,7 @@ def test_reports_speak_plain_words_and_write_money_with_the_chosen_symbol(
         assert "currency units" not in before_odd
         assert re.search(r"€\d", text) and not re.search(r"\$\d", text)
     cmp_text = visible_text((tmp_path / f"{comparison.name}.html").read_text(encoding="utf-8"))
-    assert "Coaching hours per teacher per year" in cmp_text  # not training.coaching_hours
+    assert parameter_label("training.coaching_hours") in cmp_text  # not training.coaching_hours
     row = json.loads((comparison / "comparison.json").read_text())["comparisons"][0]
     assert f"€{row['cost_per_student']:,.0f}" in cmp_text
 
@@ -497,3 +497,29 @@ def test_scenarios_list_shows_each_bundled_question(capsys) -> None:
         data = tomllib.loads((BUNDLED_DIR / f"{name}.toml").read_text(encoding="utf-8"))
         question = data.get("question")
         assert question and f"Q: {question}" in out, name
+
+
+def test_labels_put_identifiers_into_words_and_money_into_the_chosen_symbol() -> None:
+    from experiments.reporting.labels import (
+        parameter_description,
+        scenario_label,
+        unit_label,
+        value_label,
+    )
+
+    for name in REGISTRY:
+        label = parameter_label(name)
+        assert label and "_" not in label and not label.endswith("."), name
+    assert parameter_label("learning.hours_per_week") == "Scheduled study time per week in the " \
+        "modelled course"  # first clause of the description when no short label is set
+    assert metric_label("gap_access") == ("Gap between students with and without home access "
+                                          "(SD; smaller is more equal)")
+    assert metric_label("cost_per_student", symbol="€") == "Cost per student per year (€)"
+    assert scenario_label("small_base") == "Small base"
+    assert scenario_label("self_paced_unequal_access") == "Self-pacing with unequal access"
+    assert value_label("pacing.mode", "self_paced") == "self-paced"
+    assert value_label("practices.personalized_feedback", True) == "on"
+    assert value_label("costs.device", 400.0, "€") == "€400"
+    assert value_label("students.home_access_rate", 0.6) == "60%"
+    assert unit_label("currency/student/year", "€") == "€ per student per year"
+    assert "'need-based'" in parameter_description("resources.device_targeting")

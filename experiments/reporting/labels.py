@@ -4,9 +4,9 @@ Identifiers (``training.coaching_hours``, ``gap_access``, ``self_paced_unequal_a
 files and exports; pages for people (the report, figures) show the labels made here. This is the
 one module that turns identifiers into words.
 
-- :func:`parameter_label`: a registry parameter's label. Until the registry carries its own short
-  label, it comes from :data:`PARAMETER_LABELS` (the levers and settings reports show most) or,
-  failing that, from the first clause of the parameter's description.
+- :func:`parameter_label`: a registry parameter's label: the registry's own ``label`` when the
+  parameter has one, else :data:`PARAMETER_LABELS` (the levers and settings reports show most),
+  else the first clause of the parameter's description.
 - :func:`metric_label`: an outcome or time-series metric, with its unit.
 - :func:`scenario_label`: a scenario's name as words (``Self-paced unequal access``).
 - :func:`value_label`: a setting's value (``on``/``off``, ``self-paced``, ``$120``).
@@ -112,9 +112,12 @@ _VALUE_WORDS = {"self_paced": "self-paced", "need_based": "need-based"}
 
 def parameter_label(name: str) -> str:
     """A short label for a registry parameter (its name in words when unknown)."""
+    param = REGISTRY.get(name)
+    own = getattr(param, "label", None)
+    if isinstance(own, str) and own.strip():
+        return own.strip()
     if name in PARAMETER_LABELS:
         return PARAMETER_LABELS[name]
-    param = REGISTRY.get(name)
     if param is not None and param.description:
         clause = _CLAUSE.split(param.description, maxsplit=1)[0].strip()
         if clause:
