@@ -358,6 +358,21 @@ def test_brief_phrases_the_question_when_a_scenario_inherits_the_bases() -> None
         "What do Coaching only and Smaller classes with feedback each change against")
 
 
+def test_a_question_inherited_from_a_parent_is_not_the_scenarios_own(tmp_path) -> None:
+    from experiments.reporting.brief import brief_question, own_question
+
+    (tmp_path / "child.toml").write_text('extends = "coaching_only"\n[pacing]\nmode = "mastery"\n',
+                                         encoding="utf-8")
+    manifest = {"base": "baseline_guangdong_2024", "alternatives": ["child"],
+                "scenarios": {"baseline_guangdong_2024": {"question": "What if nothing changes?"},
+                              "child": {"question": "Does sustained instructional coaching pay "
+                                                    "off?",  # inherited from coaching_only
+                                        "source": str(tmp_path / "child.toml")}}}
+    assert own_question(manifest, "child") == ""
+    assert brief_question(manifest) == ("What does Child change against Status quo "
+                                        "(Guangdong 2024)?")
+
+
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.(?:csv|json|parquet|toml|md))")
 
 

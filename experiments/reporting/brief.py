@@ -8,6 +8,8 @@ sure the numbers are and what would change the answer. Everything comes from the
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from experiments.reporting.caveats import EVIDENCE_ORDER
@@ -31,10 +33,23 @@ def _join(items: list[str]) -> str:
 
 
 def own_question(manifest: dict[str, Any], label: str) -> str:
-    """A scenario's own question: empty when it has none or repeats (inherits) the base's."""
+    """A scenario's own question: empty when its file states none (the question is inherited).
+
+    The scenario file named in the manifest decides when it can be read; otherwise a question
+    equal to the base's counts as inherited.
+    """
     scenarios = manifest.get("scenarios", {})
     base = manifest.get("base")
-    question = str(scenarios.get(label, {}).get("question") or "").strip()
+    record = scenarios.get(label, {})
+    question = str(record.get("question") or "").strip()
+    source = record.get("source")
+    if source:
+        try:
+            data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            data = None
+        if data is not None:
+            return question if "question" in data else ""
     if label != base and question == str(scenarios.get(base, {}).get("question") or "").strip():
         return ""
     return question
