@@ -538,3 +538,27 @@ def test_labels_put_identifiers_into_words_and_money_into_the_chosen_symbol() ->
     assert value_label("students.home_access_rate", 0.6) == "60%"
     assert unit_label("currency/student/year", "€") == "€ per student per year"
     assert "'need-based'" in parameter_description("resources.device_targeting")
+
+
+@pytest.mark.browser
+def test_brief_of_every_bundled_policy_still_prints_on_one_page(tmp_path, chromium) -> None:
+    """Nine alternatives: numbered chart points, a compact table, still one A4 page."""
+    from simulation.scenario import bundled_names
+
+    alts = [n for n in bundled_names() if n != "baseline_guangdong_2024"]
+    out = tmp_path / "all"
+    assert main(["compare", "baseline_guangdong_2024", *alts, "--replicates", "2", "--weeks", "2",
+                 "--out", str(out)]) == 0
+    path = tmp_path / "all.html"
+    assert main(["report", str(out), "--out", str(path)]) == 0
+    html = path.read_text(encoding="utf-8")
+    assert 'class="brief-table compact"' in html and f"{len(alts)}. " in html
+    page = chromium.new_page(viewport={"width": A4_CONTENT_PX[0], "height": A4_CONTENT_PX[1]})
+    try:
+        page.goto(path.resolve().as_uri())
+        page.emulate_media(media="print")
+        page.add_style_tag(content="main > section:not(#brief) { display: none; }")
+        assert _pdf_pages(page.pdf(format="A4", prefer_css_page_size=True)) == 1
+        page.screenshot(path=str(SHOTS / "report_nine_policies_brief_a4.png"), full_page=True)
+    finally:
+        page.close()

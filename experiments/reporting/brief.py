@@ -23,6 +23,10 @@ __all__ = ["brief_question", "comparison_brief", "equity_flags"]
 
 GAP_WORDS = {"quartile": "the gap between the top and bottom quartiles",
              "access": "the gap between students with and without home access"}
+#: Most policies in the brief's table (the largest effects), so the brief keeps to one page.
+MAX_ROWS = 10
+#: Up to this many policies, the chart writes their names; beyond, their numbers in the table.
+LABELLED_POINTS = 4
 GAP_KEYS = {"quartile": "gap_bottom_top_change_sd", "access": "gap_access_change_sd"}
 
 
@@ -67,7 +71,8 @@ def brief_question(manifest: dict[str, Any]) -> str:
     if len(alts) == 1:
         return own_question(manifest, alts[0]) or (
             f"What does {scenario_label(alts[0])} change against {base}?")
-    names = _join([scenario_label(a) for a in alts])
+    names = (_join([scenario_label(a) for a in alts]) if len(alts) <= 3
+             else f"these {len(alts)} policies")
     return (f"What do {names} each change against {base}, for learning, equity and cost?")
 
 
@@ -98,12 +103,30 @@ def equity_flags(rows: list[dict[str, Any]]) -> list[str]:
         for gap in gaps:
             key = GAP_KEYS[gap]
             iv = row.get("intervals", {}).get(key, {})
-            parts.append(f"{GAP_WORDS[gap]} by {fmt(row.get(key), 2)} SD "
-                         f"(95% interval {_span(iv.get('ci_low'), iv.get('ci_high'), 2)})")
+            d = _digits(row.get(key))
+            parts.append(f"{GAP_WORDS[gap]} by {fmt(row.get(key), d)} SD "
+                         f"(95% interval {_span(iv.get('ci_low'), iv.get('ci_high'), d)})")
         out.append(f"{scenario_label(row['scenario'])} raises mean achievement "
                    f"({fmt(e['estimate'], _digits(e['estimate']), True)} SD) but widens "
                    + _join(parts) + ".")
     return out
+
+
+def compact_flags(rows: list[dict[str, Any]]) -> str:
+    """One sentence naming every policy that raises the mean while widening a gap (for many)."""
+    items = []
+    for row in rows:
+        gaps = widens_a_gap(row)
+        if not gaps or not _clear_gain(row):
+            continue
+        changes = ", ".join(f"{g} "
+                            f"{fmt(row.get(GAP_KEYS[g]), _digits(row.get(GAP_KEYS[g])), True)}"
+                            for g in gaps)
+        items.append(f"{scenario_label(row['scenario'])} ({changes})")
+    if not items:
+        return ""
+    return (f"{len(items)} policies raise mean achievement but clearly widen a gap (marked "
+            "'widens' above; change in SD): " + "; ".join(items) + ".")
 
 
 def _answer(rows: list[dict[str, Any]], base: str, symbol: str | None) -> str:
@@ -138,34 +161,44 @@ def _answer(rows: list[dict[str, Any]], base: str, symbol: str | None) -> str:
     return text
 
 
-def _gap_cell(row: dict[str, Any], gap: str) -> Raw:
+def _gap_cell(row: dict[str, Any], gap: str, compact: bool = False) -> Raw:
     key = GAP_KEYS[gap]
     iv = row.get("intervals", {}).get(key, {})
     low, high = iv.get("ci_low"), iv.get("ci_high")
     verdict = ("widens" if low is not None and low > 0 else
                "narrows" if high is not None and high < 0 else "unclear")
     cls = {"widens": "flag", "narrows": "good"}.get(verdict, "muted")
-    return Raw(f'{esc(fmt(row.get(key), 2, True))}<br><span class="{cls}">{esc(verdict)}</span>')
+    value = fmt(row.get(key), _digits(row.get(key)), True)
+    sep = " " if compact else "<br>"
+    return Raw(f'{esc(value)}{sep}<span class="{cls}">{esc(verdict)}</span>')
 
 
 def _table(rows: list[dict[str, Any]], symbol: str | None, note: str) -> str:
     body = []
-    for r in rows:
+    numbered = compact = len(rows) > LABELLED_POINTS
+    shown = sorted(rows, key=lambda r: -r["achievement_effect_sd"]["estimate"])[:MAX_ROWS] \
+        if len(rows) > MAX_ROWS else rows
+    sep = " " if compact else "<br>"
+    for r in shown:
         e = r["achievement_effect_sd"]
         d = _digits(e["estimate"])
         per = r.get("effect_sd_per_1000_per_student")
-        body.append((scenario_label(r["scenario"]),
-                     Raw(f"<strong>{esc(fmt(e['estimate'], d, True))}</strong><br>"
+        name = scenario_label(r["scenario"])
+        body.append((f"{rows.index(r) + 1}. {name}" if numbered else name,
+                     Raw(f"<strong>{esc(fmt(e['estimate'], d, True))}</strong>{sep}"
                          f'<span class="muted">{esc(_span(e["ci_low"], e["ci_high"], d))}'
                          "</span>"),
-                     _gap_cell(r, "quartile"), _gap_cell(r, "access"),
+                     _gap_cell(r, "quartile", compact), _gap_cell(r, "access", compact),
                      money(r.get("cost_difference_per_student"), symbol),
                      "same cost" if per is None else fmt(per, 2, True)))
     return table(["Policy", "Achievement effect, SD (95% interval)",
                   "Gap, top vs bottom quartile", "Gap, home access vs none",
                   "Extra cost per student per year", f"SD per {money(1000, symbol)}"],
-                 body, numeric=(1, 4, 5), css_class="brief-table") + (
-        f'<p class="muted note">{esc(note)}</p>')
+                 body, numeric=(1, 4, 5),
+                 css_class="brief-table compact" if compact else "brief-table") + (
+        f'<p class="muted note">{esc(note)}'
+        + (f" The {MAX_ROWS} largest effects of {len(rows)}; every policy is in the effects "
+           "section." if len(shown) < len(rows) else "") + "</p>")
 
 
 def _how_sure(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
@@ -179,9 +212,13 @@ def _how_sure(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         if ea.get("ci_low") is None or eb.get("ci_high") is None or ea["ci_low"] <= eb["ci_high"]:
             overlaps.append(f"{scenario_label(a['scenario'])} and {scenario_label(b['scenario'])}")
     if len(rows) > 1:
-        text += (" The order of the effects is clear: no two neighbouring intervals overlap."
-                 if not overlaps else
-                 f" The intervals of {_join(overlaps)} overlap: their order is not settled.")
+        if not overlaps:
+            text += " The order of the effects is clear: no two neighbouring intervals overlap."
+        elif len(overlaps) <= 2:
+            text += f" The intervals of {_join(overlaps)} overlap: their order is not settled."
+        else:
+            text += (f" {len(overlaps)} pairs of policies next in the order have overlapping "
+                     "intervals: their order is not settled.")
     return text
 
 
@@ -202,8 +239,9 @@ def _what_would_change(manifest: dict[str, Any], rows: list[dict[str, Any]],
     out.append("Unit prices are assumptions: local prices change the costs, not the effects.")
     flagged = [scenario_label(r["scenario"]) for r in rows if widens_a_gap(r) and _clear_gain(r)]
     if flagged:
-        out.append(f"If equity weighs as much as the mean, {_join(flagged)} may not be worth "
-                   "adopting as configured.")
+        who = _join(flagged) if len(flagged) <= 2 else f"the {len(flagged)} policies flagged"
+        out.append(f"If equity weighs as much as the mean, {who} may not be worth adopting as "
+                   "configured.")
     reps = manifest.get("replicates") or 0
     if reps < 10:
         out.append(f"Only {reps} replicates: 10 or more would narrow the intervals.")
@@ -215,20 +253,22 @@ def comparison_brief(manifest: dict[str, Any], rows: list[dict[str, Any]],
     """The HTML body of the brief of a comparison."""
     base = scenario_label(str(manifest.get("base")))
     flags = equity_flags(rows)
-    chart = png_figure(cost_effect_figure(rows, str(manifest.get("base")), symbol, (6.8, 2.3)),
+    many = len(rows) > LABELLED_POINTS
+    chart = png_figure(cost_effect_figure(rows, str(manifest.get("base")), symbol,
+                                          (6.8, 1.75 if many else 2.3), numbered=many),
                        "", alt="Cost and effect of each policy: extra cost per student per year "
                        "against the achievement effect with its 95% interval")
     weeks = manifest.get("weeks")
     parts = [
         f'<p class="question"><strong>Question.</strong> {esc(brief_question(manifest))}</p>',
         f"<p><strong>Answer.</strong> {esc(_answer(rows, base, symbol))}</p>",
-        _table(rows, symbol, f"After {weeks} weeks, against {base}; SD of the starting cohort "
-               "(0.1 SD: about 4 percentile points). Gaps in SD: 'widens' or 'narrows' only when "
-               "the 95% interval excludes zero."),
+        _table(rows, symbol, f"After {weeks} weeks, against the base; SD of the starting "
+               "cohort (0.1 SD: about 4 percentile points). A gap widens or narrows only when its "
+               "95% interval excludes zero."),
     ]
     if flags:
-        parts.append('<div class="flag-box"><strong>Equity warning.</strong> '
-                     + " ".join(esc(f) for f in flags) + "</div>")
+        text = " ".join(flags) if len(flags) <= 2 else compact_flags(rows)
+        parts.append(f'<div class="flag-box"><strong>Equity warning.</strong> {esc(text)}</div>')
     else:
         parts.append("<p><strong>Equity.</strong> No policy that raises achievement clearly "
                      "widens either gap.</p>")
@@ -237,4 +277,5 @@ def comparison_brief(manifest: dict[str, Any], rows: list[dict[str, Any]],
               "<p><strong>What would change the answer.</strong></p>",
               "<ul>" + "".join(f"<li>{esc(t)}</li>"
                                for t in _what_would_change(manifest, rows, symbol)) + "</ul>"]
-    return "\n".join(parts)
+    body = "\n".join(parts)
+    return f'<div class="many">{body}</div>' if many else body

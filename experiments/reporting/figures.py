@@ -299,20 +299,23 @@ def widens_a_gap(row: dict[str, Any]) -> list[str]:
 
 
 def cost_effect_figure(rows: Sequence[dict[str, Any]], base_label: str,
-                       symbol: str | None = None, size: tuple[float, float] = (7.0, 3.4)
-                       ) -> Figure:
+                       symbol: str | None = None, size: tuple[float, float] = (7.0, 3.4),
+                       numbered: bool = False) -> Figure:
     """Extra cost per student against the achievement effect, one point per policy.
 
     The base sits at the origin; vertical bars are the effects' 95% intervals; a policy whose
     interval of change in an equity gap lies above zero (the gap clearly widens) is drawn as an
-    open red-edged marker and says so in its label.
+    open red-edged marker and says so in its label. ``numbered`` labels the points 1, 2, ... in
+    the order of ``rows`` (for many policies, whose names would overlap). When the costs span
+    more than ten times the median extra cost, the cost axis is logarithmic beyond 10.
     """
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.subplots()
     ax.axhline(0, color="0.75", linewidth=0.8)
     ax.axvline(0, color="0.75", linewidth=0.8)
     ax.plot(0, 0, "s", color=BASE_COLOUR, markersize=7)
-    ax.annotate(textwrap.fill(f"{scenario_label(base_label)} (base)", 30), (0, 0),
+    base_text = "base" if numbered else textwrap.fill(f"{scenario_label(base_label)} (base)", 30)
+    ax.annotate(base_text, (0, 0),
                 xytext=(6, 3), textcoords="offset points", fontsize=8, va="bottom",
                 color=BASE_COLOUR)
     xs, ys = [0.0], [0.0]
@@ -331,8 +334,8 @@ def cost_effect_figure(rows: Sequence[dict[str, Any]], base_label: str,
                     markeredgewidth=2)
         else:
             ax.plot(x, y, "o", markersize=8, color=colour)
-        text = textwrap.fill(scenario_label(row["scenario"]), 32)
-        if gaps:
+        text = str(k + 1) if numbered else textwrap.fill(scenario_label(row["scenario"]), 32)
+        if gaps and not numbered:
             text += "\nwidens the " + " and ".join(
                 "quartile gap" if g == "quartile" else "access gap" for g in gaps)
         ax.annotate(text, (x, y), xytext=(7, 2), textcoords="offset points", fontsize=8,
@@ -341,11 +344,20 @@ def cost_effect_figure(rows: Sequence[dict[str, Any]], base_label: str,
         ys.append(y)
     span_x = max(max(xs) - min(xs), 1.0)
     span_y = max(max(ys) - min(ys), 0.02)
-    ax.set_xlim(min(xs) - 0.08 * span_x, max(xs) + 0.45 * span_x)
+    positive = sorted(x for x in xs if x > 0)
+    if len(positive) >= 3 and positive[-1] > 10 * positive[len(positive) // 2]:
+        ax.set_xscale("symlog", linthresh=10.0)
+        ax.set_xlim(min(min(xs), 0) - 1, max(xs) * 3)
+    else:
+        ax.set_xlim(min(xs) - 0.08 * span_x, max(xs) + (0.12 if numbered else 0.45) * span_x)
     ax.set_ylim(min(min(ys), 0) - 0.12 * span_y, max(ys) + 0.18 * span_y)
-    ax.set_xlabel(f"Extra cost per student per year ({currency_symbol(symbol)}) over "
-                  f"{scenario_label(base_label)}")
-    ax.set_ylabel("Achievement effect (SD)")
+    if ax.get_xscale() == "symlog":
+        ax.set_xlabel(f"Extra cost per student per year ({currency_symbol(symbol)}; log scale "
+                      "above 10)")
+    else:
+        ax.set_xlabel(f"Extra cost per student per year ({currency_symbol(symbol)}) over "
+                      f"{scenario_label(base_label)}")
+    ax.set_ylabel("Effect on achievement (SD)" if size[1] >= 2.2 else "Effect (SD)")
     ax.grid(color="0.93")
     ax.set_title("Cost and effect: up is better, left is cheaper; bars are 95% intervals, "
                  "open red points widen a gap", fontsize=8.5, loc="left")

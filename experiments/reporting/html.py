@@ -259,13 +259,19 @@ table { max-width: 100%; }
 th, td { overflow-wrap: break-word; }
 th { overflow-wrap: normal; }
 table.brief-table td:first-child { font-weight: 600; }
+table.brief-table.compact td { padding-top: 2px; padding-bottom: 2px; }
+table.brief-table.compact { font-size: 12px; }
+table.brief-table.compact span { font-size: inherit; }
+table.brief-table.compact td:first-child { width: 32%; }
+table.brief-table.compact th { min-width: 6.5em; }
+table.brief-table.compact td:nth-child(n+2) { white-space: nowrap; }
 table.wide td, table.wide th { font-size: 12.5px; padding: 4px 6px; }
 @page { size: A4; margin: 12mm 13mm 14mm; }
 @media print {
   body { font-size: 9.5pt; line-height: 1.35; }
   nav { display: none; }
   header { background: #fff; color: #000; padding: 0 0 4px; border-bottom: 2px solid #17324d; }
-  header h1 { font-size: 14pt; margin-bottom: 2px; }
+  header h1 { font-size: 13pt; margin-bottom: 2px; }
   header p { color: #333; display: inline; margin-right: 12px; font-size: 8.5pt; }
   main { max-width: none; padding: 0; }
   section { border-bottom: none; padding: 4px 0 8px; }
@@ -279,6 +285,10 @@ table.wide td, table.wide th { font-size: 12.5px; padding: 4px 6px; }
   table { font-size: 9pt; }
   th, td { padding: 3px 6px; }
   td.num { white-space: normal; }
+  table.brief-table.compact { font-size: 8pt; }
+  .many { font-size: 9pt; }
+  .many p.question { font-size: 10pt; }
+  table.brief-table.compact th { font-size: 8pt; }
   a { color: inherit; text-decoration: none; }
   details > summary { display: none; }
 }
