@@ -373,8 +373,12 @@ def _driver(report: SensitivityReport, outcome: str) -> str:
     if len(ranked) > 1:
         other = ranked.iloc[1]["factor"]
         second = f", then {(parameter_label(other) if other in REGISTRY else other).lower()}"
-    return (f"depends most on {name.lower()} ({'mu*' if key == 'mu_star' else 'total-order'} "
-            f"index {fmt(top[key], 2)} ± {fmt(top[key + '_conf'], 2)}; {rows[0][-1]}){second}")
+    index = (f"{'mu*' if key == 'mu_star' else 'total-order'} index {fmt(top[key], 2)} ± "
+             f"{fmt(top[key + '_conf'], 2)}")
+    if rows[0][-1] == "not distinguishable from zero":
+        return (f"depends clearly on no single setting in this design: the largest index, of "
+                f"{name.lower()} ({index}), is not distinguishable from zero")
+    return f"depends most on {name.lower()} ({index}; {rows[0][-1]}){second}"
 
 
 def experiment_brief(results: Results, report: SensitivityReport,
