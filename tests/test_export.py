@@ -142,6 +142,11 @@ def test_export_refuses_to_overwrite_and_bad_input(experiment, tmp_path, capsys)
     assert main(["export", str(experiment), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["export", str(experiment), "--out", str(out), "--force"]) == 0
+    mine = tmp_path / "mine.csv"
+    mine.write_text("name,score\nada,1\n", encoding="utf-8")
+    assert main(["export", str(experiment), "--out", str(mine), "--force"]) == 2
+    assert "not a table plsim exported" in capsys.readouterr().err
+    assert mine.read_text(encoding="utf-8") == "name,score\nada,1\n"  # users' files untouched
     assert main(["export", str(experiment), "--out", str(tmp_path / "x.xlsx")]) == 2
     assert ".csv" in capsys.readouterr().err
     assert main(["export", str(tmp_path)]) == 2

@@ -434,6 +434,11 @@ def test_pdf_export_prints_the_brief_on_the_first_page(comparison, tmp_path) -> 
     assert len(weasyprint.HTML(string=html).render(stylesheets=[brief_only]).pages) == 1
     assert len(weasyprint.HTML(string=html).render().pages) >= 4
     assert main(["report", str(comparison), "--out", str(out), "--pdf"]) == 2  # no overwrite
+    assert main(["report", str(comparison), "--out", str(out), "--pdf", "--force"]) == 0
+    mine = tmp_path / "notes.html"
+    mine.write_text("<p>my notes</p>", encoding="utf-8")
+    assert main(["report", str(comparison), "--out", str(mine), "--force"]) == 2
+    assert mine.read_text(encoding="utf-8") == "<p>my notes</p>"  # users' files untouched
 
 
 A4_CSS_PX = (794, 1123)  # 210 x 297 mm at 96 px per inch

@@ -295,6 +295,10 @@ table.wide td, table.wide th { font-size: 12.5px; padding: 4px 6px; }
 """
 
 
+#: Marks the pages plsim writes, so ``--force`` replaces only those.
+GENERATOR = "plsim"
+
+
 def page(title: str, subtitle: Sequence[str], sections: Sequence[Section]) -> str:
     """The complete HTML document (inline CSS, no scripts, no external resources)."""
     nav = "".join(f'<a href="#{esc(s.key)}">{esc(s.title)}</a>' for s in sections)
@@ -306,6 +310,7 @@ def page(title: str, subtitle: Sequence[str], sections: Sequence[Section]) -> st
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<meta name=\"generator\" content=\"{GENERATOR}\">\n"
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{esc(title)}</h1>{lines}</header>\n<nav>{nav}</nav>\n"
         f"<main>\n{body}\n</main>\n</body>\n</html>\n"

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from experiments.reporting.html import page
+from experiments.reporting.html import GENERATOR, page
 from experiments.reporting.money import currency_symbol
 from simulation.errors import UserError
 
@@ -99,6 +99,9 @@ def write_report(folder: str | Path, out: str | Path | None = None, force: bool 
         if target.exists() and not force:
             raise FileExistsError(f"{target} already exists; choose another --out or pass "
                                   "--force to replace it")
+        if target.exists() and not _written_by_plsim(target):
+            raise UserError(f"{target} is not a report plsim wrote, so --force does not replace "
+                            "it (the file is left untouched); choose another --out")
     if pdf:
         _pdf_renderer()  # fail before the work when the renderer is missing
     text = build_report(folder, currency)
@@ -107,6 +110,24 @@ def write_report(folder: str | Path, out: str | Path | None = None, force: bool 
     if pdf:
         write_pdf(text, targets[1])
     return targets
+
+
+def _written_by_plsim(path: Path) -> bool:
+    """Whether ``path`` is a report plsim wrote: an HTML file whose head carries plsim's
+    generator mark (or the default report of a results folder), or the PDF beside such a file."""
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".pdf":
+        html = path.with_suffix(".html")
+        return html.suffix != path.suffix and _written_by_plsim(html)
+    if path.name == REPORT_NAME and (path.parent / "manifest.json").is_file():
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

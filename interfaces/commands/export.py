@@ -35,6 +35,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
+def _written_by_plsim(path: Path) -> bool:
+    """Whether ``path`` is a table this command wrote (its header starts with ``run_number,``)."""
+    try:
+        with path.open("rb") as f:
+            return f.readline().startswith(b"run_number,")
+    except OSError:
+        return False
+
+
 def handle(args: argparse.Namespace) -> int:
     """Build the table and write it."""
     from experiments.analysis.interop import behaviorspace_table, comparison_table
@@ -59,6 +68,10 @@ def handle(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise FileExistsError(f"{path} already exists; choose another --out or pass --force to "
                               "replace it")
+    if path.exists() and not _written_by_plsim(path):
+        raise UserError(f"{path} is not a table plsim exported (its first line does not start "
+                        "with run_number), so --force does not replace it (the file is left "
+                        "untouched); choose another --out")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     table.to_csv(tmp, index=False)
