@@ -26,6 +26,7 @@ from experiments.reporting.html import (
     interval,
     paragraph,
     table,
+    when,
 )
 from experiments.reporting.labels import parameter_label, scenario_label, unit_label, value_label
 from experiments.reporting.money import money
@@ -83,7 +84,7 @@ def comparison_title(manifest: dict[str, Any]) -> tuple[str, list[str]]:
     return (f"Policy comparison: {what} against {base}",
             [f"{manifest.get('replicates')} paired replicates, {manifest.get('weeks')} weeks "
              f"({years}), seed {manifest.get('seed')}",
-             f"Created {manifest.get('environment', {}).get('created', 'n/a')}"])
+             f"Created {when(manifest.get('environment', {}).get('created', 'n/a'))}"])
 
 
 def _years(manifest: dict[str, Any]) -> str:

@@ -63,6 +63,20 @@ def fmt(x: Any, digits: int = 2, signed: bool = False, percent: bool = False) ->
     return text
 
 
+def when(iso: Any) -> str:
+    """An ISO timestamp as people write it (``1 Dec 2026, 20:56 UTC``); the text itself if it
+    does not parse."""
+    from datetime import UTC, datetime
+
+    try:
+        stamp = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC)
+    return f"{stamp.day} {stamp:%b %Y, %H:%M}" + (" UTC" if stamp.tzinfo else "")
+
+
 def interval(estimate: Any, low: Any, high: Any, digits: int = 2, signed: bool = True) -> str:
     """``estimate [low, high]`` (or the estimate alone when the interval is missing)."""
     text = fmt(estimate, digits, signed)

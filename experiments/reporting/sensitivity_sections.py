@@ -30,6 +30,7 @@ from experiments.reporting.html import (
     interval,
     paragraph,
     table,
+    when,
 )
 from experiments.reporting.labels import (
     metric_label,
@@ -462,7 +463,7 @@ def sensitivity_sections(folder: Path, symbol: str | None = None
     subtitle = [f"{manifest.get('n_runs')} runs ({manifest.get('n_points')} points x "
                 f"{manifest.get('replicates')} replicates), {manifest.get('weeks')} weeks, root "
                 f"seed {manifest.get('root_seed')}",
-                f"Created {manifest.get('environment', {}).get('created', 'n/a')}"]
+                f"Created {when(manifest.get('environment', {}).get('created', 'n/a'))}"]
     sections = [
         Section("brief", "Brief", experiment_brief(results, report, symbol)),
         Section("question", "Question", _question_section(manifest, outcomes, symbol)),
