@@ -21,7 +21,7 @@ from experiments.reporting.money import currency_symbol, money
 from simulation.parameters import REGISTRY
 
 __all__ = ["METRIC_LABELS", "PARAMETER_LABELS", "SCENARIO_LABELS", "metric_label",
-           "parameter_description", "parameter_label", "scenario_label", "unit_label",
+           "parameter_description", "parameter_label", "plain_name", "scenario_label", "unit_label",
            "value_label"]
 
 #: Short labels of the parameters reports show most (policy levers first).
@@ -139,6 +139,15 @@ def metric_label(name: str, with_unit: bool = True, symbol: str | None = None) -
     if unit == "currency":
         unit = currency_symbol(symbol)
     return f"{label} ({unit})" if with_unit and unit else label
+
+
+def plain_name(name: str) -> str:
+    """A parameter's or an outcome's label, whichever ``name`` is (words for anything else)."""
+    if name in REGISTRY:
+        return parameter_label(name)
+    if name in METRIC_LABELS:
+        return metric_label(name, with_unit=False)
+    return _words(name)
 
 
 def scenario_label(name: str) -> str:

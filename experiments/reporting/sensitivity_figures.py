@@ -36,7 +36,9 @@ def _new(width: float, height: float) -> Figure:
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ")
+    from experiments.reporting.labels import plain_name
+
+    return plain_name(name)
 
 
 def _noise_text(report: SensitivityReport, outcome: str) -> str:
