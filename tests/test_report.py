@@ -429,6 +429,8 @@ def test_pdf_export_prints_the_brief_on_the_first_page(comparison, tmp_path) -> 
     assert main(["report", str(comparison), "--out", str(out), "--pdf"]) == 0
     pdf = out.with_suffix(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "report_comparison_weasyprint.pdf").write_bytes(pdf.read_bytes())
     html = out.read_text(encoding="utf-8")
     brief_only = weasyprint.CSS(string="main > section:not(#brief) { display: none; }")
     assert len(weasyprint.HTML(string=html).render(stylesheets=[brief_only]).pages) == 1
