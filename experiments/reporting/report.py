@@ -1,13 +1,18 @@
 """One self-contained HTML report of a results folder (``plsim report DIR``).
 
-A comparison folder (``plsim compare``) gives: the question, the scenarios and what differs, effects
+Every report opens with a one-page brief (:mod:`experiments.reporting.brief` for comparisons) that
+the print stylesheet keeps on one A4 page. A comparison folder (``plsim compare``) then gives: the
+question, the scenarios and what differs, effects
 with 95% intervals, equity, teachers, cost and cost-effectiveness, the survey before and after,
 caveats and a reproducibility block. An experiment folder (``plsim sensitivity`` or ``plsim
 sweep``, analysed or not) gives: the question, what varies, the outcomes across the design, the
 sensitivity ranking with its intervals and noise, caveats and the reproducibility block.
 
 Figures are embedded (base64 PNG) and all text is escaped: the file opens offline in any browser
-and can be attached to a paper or sent by e-mail.
+and can be attached to a paper or sent by e-mail. People read labels, not identifiers
+(:mod:`experiments.reporting.labels`), and money with the chosen currency symbol
+(:mod:`experiments.reporting.money`). ``pdf=True`` also prints it to PDF with WeasyPrint (the
+optional ``pdf`` extra).
 
 Example
 -------

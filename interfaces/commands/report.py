@@ -11,9 +11,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` subcommand."""
     p = sub.add_parser(
         "report", help="write a self-contained HTML report of a comparison or experiment folder",
-        description="Write one HTML file (figures embedded) with the question, the scenarios and "
-        "what differs between them, effects with intervals, equity, cost, the sensitivity "
-        "ranking, caveats and how to reproduce the result.")
+        description="Write one HTML file (figures embedded) that opens with a one-page brief "
+        "(question, answer, effect with its interval, equity gaps, cost against effect, how sure, "
+        "what would change the answer; it prints on one A4 page), then the scenarios and what "
+        "differs between them, effects, equity, cost, the sensitivity ranking, caveats and how "
+        "to reproduce the result.")
     p.add_argument("folder", type=Path, metavar="DIR",
                    help="results folder of plsim compare, plsim sensitivity or plsim analyze")
     p.add_argument("--out", type=Path, default=None, metavar="FILE.html",
