@@ -2,9 +2,8 @@
 
 Every report opens with a one-page brief (:mod:`experiments.reporting.brief` for comparisons) that
 the print stylesheet keeps on one A4 page. A comparison folder (``plsim compare``) then gives: the
-question, the scenarios and what differs, effects
-with 95% intervals, equity, teachers, cost and cost-effectiveness, the survey before and after,
-caveats and a reproducibility block. An experiment folder (``plsim sensitivity`` or ``plsim
+question, the scenarios and what differs, effects with 95% intervals, equity, teachers, cost and
+cost-effectiveness, the survey before and after, caveats and a reproducibility block. An experiment folder (``plsim sensitivity`` or ``plsim
 sweep``, analysed or not) gives: the question, what varies, the outcomes across the design, the
 sensitivity ranking with its intervals and noise, caveats and the reproducibility block.
 
