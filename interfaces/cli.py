@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "compare",
     "calibrate",
     "report",
+    "export",
     "dashboard",
     "sweep",
     "sensitivity",

@@ -316,7 +316,7 @@ def test_the_walkthrough_report_opens_in_chromium_with_its_figures(run_doc, chro
         loaded = page.eval_on_selector_all(
             "img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
         assert len(loaded) >= 5 and all(loaded)
-        assert "my_university" in page.title()
+        assert "My university" in page.title()  # scenario names in words, not identifiers
         page.screenshot(path=str(SHOTS / "report_my_university.png"), full_page=True)
     finally:
         page.close()

@@ -99,3 +99,88 @@ def test_prim_example_runs_on_results(results: Results, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "PRIM box" in out and "pacing.mode" in out and "mastery" in out
     assert "policy levers in the box: pacing.mode" in out
+
+
+GRID_SPEC = """name = "grid_interop"
+description = "Pacing by workshop hours, for the factor plots"
+scenario = "baseline_guangdong_2024"
+root_seed = 3
+replicates = 3
+weeks = 4
+
+[overrides]
+"institution.n_students" = 100
+"institution.weeks_per_term" = 4
+
+[design]
+method = "grid"
+
+[[factors]]
+name = "pacing.mode"
+levels = ["lockstep", "mastery"]
+
+[[factors]]
+name = "training.workshop_hours"
+levels = [0.0, 20.0, 40.0]
+
+[outputs]
+scalars = ["achievement_mean", "gap_access", "cost_per_student"]
+timeseries = ["achievement_mean"]
+weeks = [0, 4]
+"""
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    root = tmp_path_factory.mktemp("grid")
+    (root / "grid.toml").write_text(GRID_SPEC, encoding="utf-8")
+    return run_experiment(root / "grid.toml", root / "grid", serial=True, progress=False)
+
+
+def test_behaviorspace_table_keeps_a_series_kept_as_a_scalar_in_one_column(
+        results: Results) -> None:
+    from experiments.analysis.interop import behaviorspace_table
+
+    table = behaviorspace_table(results)
+    assert list(table.columns).count("achievement_mean") == 1
+    last = table[table["step"] == results.manifest["weeks"]].set_index("run_number")
+    runs = results.runs.set_index("run_id")
+    assert np.allclose(last.loc[runs.index + 1, "achievement_mean"], runs["achievement_mean"])
+    assert len(table) == len(results.design) * len(results.manifest["outputs"]["weeks"])
+
+
+def test_factor_bands_average_the_other_factors_per_replicate(grid: Results) -> None:
+    from experiments.reporting.factor_plots import level_bands
+
+    bands = level_bands(grid, "achievement_mean", "training.workshop_hours").set_index(
+        "training.workshop_hours")
+    runs = grid.runs.set_index("run_id").loc[grid.design["run_id"]]
+    design = grid.design.set_index("run_id")
+    for level in (0.0, 20.0, 40.0):
+        ids = design.index[design["training.workshop_hours"] == level]
+        per_rep = runs.loc[ids].assign(r=design.loc[ids, "replicate"].to_numpy()).groupby("r")[
+            "achievement_mean"].mean().to_numpy()
+        assert bands.loc[level, "mean"] == pytest.approx(per_rep.mean())
+        half = 4.302652729911275 * per_rep.std(ddof=1) / np.sqrt(3)  # t(0.975, 2)
+        assert bands.loc[level, "high"] - bands.loc[level, "mean"] == pytest.approx(half)
+        assert bands.loc[level, "n"] == 3
+
+
+def test_analyze_of_a_grid_plots_each_outcome_against_each_factor(grid: Results,
+                                                                  tmp_path: Path) -> None:
+    from interfaces.cli import main
+
+    assert main(["analyze", str(grid.path), "--out", str(tmp_path)]) == 0
+    plots = sorted(p.name for p in tmp_path.glob("factor_*.png"))
+    varying = [o for o in grid.scalars if np.ptp(grid.outcome_matrix(o)) > 0]
+    assert plots == sorted(f"factor_{o}.png" for o in varying) and plots
+    assert all((tmp_path / p).read_bytes().startswith(PNG) for p in plots)
+    assert main(["report", str(grid.path), "--out", str(tmp_path / "grid.html")]) == 0
+    assert "against each setting of the grid" in (tmp_path / "grid.html").read_text()
+
+
+def test_factor_plots_are_for_grid_designs_only(results: Results, tmp_path: Path) -> None:
+    from experiments.reporting.factor_plots import write_factor_plots
+
+    assert results.method == "sobol"
+    assert write_factor_plots(results, tmp_path) == []

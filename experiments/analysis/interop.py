@@ -2,6 +2,12 @@
 
 - :func:`tidy`: one row per run; columns ``run_id``, ``point``, ``replicate``, ``status``,
   ``error``, the factors (dotted registry names) and the scalar outcomes.
+- :func:`behaviorspace_table`: NetLogo BehaviorSpace's "table" shape, one row per run and step:
+  ``run_number`` (1-based, BehaviorSpace's ``[run number]``), ``point``, ``replicate``, the
+  parameter columns (factors), ``step`` (the week, BehaviorSpace's ``[step]``) and the metric
+  columns (the kept time series, and the scalar outcomes on each run's final step).
+- :func:`comparison_table`: the same shape for a comparison folder: one row per arm, replicate
+  and week, with the settings that differ between the arms as parameter columns.
 - :func:`to_ema`: ``(experiments, outcomes)`` as EMA Workbench's analysis functions (PRIM, CART,
   feature scoring) take them: ``experiments`` a DataFrame with one column per uncertainty and lever
   (categorical factors as ``category`` dtype) plus ``scenario``, ``policy`` and ``model`` columns;
@@ -14,14 +20,18 @@ warning says how many runs were left out.
 
 from __future__ import annotations
 
+import json
 import warnings
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from experiments.storage.experiment_store import Results
+from simulation.errors import UserError
 
-__all__ = ["tidy", "to_ema"]
+__all__ = ["behaviorspace_table", "comparison_table", "tidy", "to_ema"]
 
 
 def tidy(results: Results) -> pd.DataFrame:
@@ -96,3 +106,94 @@ def to_ema(results: Results, average_replicates: bool = False, drop_incomplete: 
                 dtype=float)
         outcomes["TIME"] = np.tile(np.asarray(weeks, dtype=float), (len(order), 1))
     return experiments, outcomes
+
+
+def behaviorspace_table(results: Results, drop_incomplete: bool = False) -> pd.DataFrame:
+    """One row per run and kept week, in BehaviorSpace's "table" shape.
+
+    Columns: ``run_number`` (1-based run id), ``point``, ``replicate``, the factors, ``step``
+    (week), then the kept time-series metrics; the scalar outcomes (final-week values) fill the
+    row of each run's last week and are empty on earlier steps (a run whose last week was not
+    kept gets a row of its own). Rows are sorted by run and step.
+
+    Raises
+    ------
+    experiments.storage.experiment_store.IncompleteResultsError
+        When runs are missing or failed, unless ``drop_incomplete`` (then a warning).
+    """
+    table = _select(results, drop_incomplete)
+    factors = results.factors
+    runs = table[["run_id", "point", "replicate", *factors]]
+    last_week = int(results.manifest.get("weeks", 0))
+    series = results.timeseries
+    series = series[series["run_id"].isin(runs["run_id"])]
+    if series.empty:
+        steps = pd.DataFrame({"run_id": runs["run_id"], "week": last_week})
+    else:
+        steps = series.pivot_table(index=["run_id", "week"], columns="metric", values="value",
+                                   aggfunc="first").reset_index()
+        steps.columns.name = None
+    final = table[["run_id", *results.scalars]].assign(week=last_week)
+    clash = [c for c in results.scalars if c in steps.columns]
+    if clash:  # the same metric kept as a series and as a scalar: one column, the series'
+        final = final.drop(columns=clash)
+    long = steps.merge(final, on=["run_id", "week"], how="outer")
+    out = runs.merge(long, on="run_id", how="right")
+    out = out.rename(columns={"week": "step"})
+    out.insert(0, "run_number", out.pop("run_id") + 1)
+    metrics = [c for c in out.columns if c not in ("run_number", "point", "replicate", "step",
+                                                   *factors)]
+    out = out[["run_number", "point", "replicate", *factors, "step", *metrics]]
+    return out.sort_values(["run_number", "step"]).reset_index(drop=True)
+
+
+def comparison_table(folder: str | Path) -> pd.DataFrame:
+    """One row per arm, replicate and week of a comparison folder, in BehaviorSpace's shape.
+
+    Columns: ``run_number`` (1-based over arms, then replicates), ``scenario``, ``arm``,
+    ``replicate``, one column per setting that differs between the arms (each arm's value),
+    ``step`` (week) and every metric of the folder's ``timeseries.parquet``.
+
+    Raises
+    ------
+    UserError
+        When the folder lacks its manifest or time series.
+    """
+    folder = Path(folder)
+    manifest = _read_manifest(folder)
+    path = folder / "timeseries.parquet"
+    if not path.exists():
+        raise UserError(f"{path}: missing; is this a complete `plsim compare` folder?")
+    series = pd.read_parquet(path)
+    settings = list(dict.fromkeys(d["name"] for diffs in manifest.get(
+        "differing_settings", {}).values() for d in diffs))
+    values = {name: _scenario_value(manifest, name) for name in settings}
+    replicates = int(series["replicate"].max()) + 1 if not series.empty else 0
+    out = series.rename(columns={"week": "step"}).copy()
+    out.insert(0, "run_number", out["arm"] * replicates + out["replicate"] + 1)
+    keys = ["run_number", "scenario", "arm", "replicate"]
+    for k, name in enumerate(settings):
+        out.insert(len(keys) + k, name, out["scenario"].map(values[name]))
+    metrics = [c for c in series.columns if c not in ("scenario", "arm", "replicate", "week")]
+    out = out[[*keys, *settings, "step", *metrics]]
+    return out.sort_values(["run_number", "step"]).reset_index(drop=True)
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise UserError(f"{folder}: not a results folder (no manifest.json)") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{path}: cannot read it ({exc})") from None
+
+
+def _scenario_value(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    """Each scenario's resolved value of a dotted setting (from the manifest's records)."""
+    section, key = name.split(".", 1)
+    out = {}
+    for label, rec in manifest.get("scenarios", {}).items():
+        value = rec.get("values", {}).get(section, {}).get(key)
+        out[label] = value
+    return out

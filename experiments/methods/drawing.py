@@ -15,6 +15,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from experiments.reporting.labels import plain_name
+
 if TYPE_CHECKING:
     from matplotlib.patches import Patch
 
@@ -35,7 +37,8 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def pretty(name: str) -> str:
-    return name.replace("_", " ")
+    """A factor or outcome in plain words (:func:`experiments.reporting.labels.plain_name`)."""
+    return plain_name(name)
 
 
 def noise_text(report: SensitivityReport, outcome: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from experiments.reporting.html import Raw, esc, markdown_blocks, table
+from experiments.reporting.labels import parameter_description, parameter_label
 from simulation.parameters import REGISTRY
 
 __all__ = ["ODD_PATH", "evidence_table", "odd_limitations"]
@@ -24,6 +25,8 @@ EVIDENCE_MEANING = {
     "weak": "indirect or contested evidence",
     "assumption": "no source: a modelling assumption",
 }
+ROLE_WORDS = {"policy": "policy lever", "uncertainty": "uncertain assumption",
+              "structure": "institution"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LIMITS = re.compile(r"limitation|what the model is not", re.IGNORECASE)
 
@@ -34,10 +37,12 @@ def evidence_table(names: Iterable[str]) -> str:
     if not params:
         return "<p>No model parameter differs, so no lever's evidence is involved.</p>"
     params.sort(key=lambda p: (EVIDENCE_ORDER[p.evidence], p.name))
-    rows = [(p.name, Raw(f'<span class="evidence-{esc(p.evidence)}">{esc(p.evidence)}</span>'),
-             p.role, p.source, p.description) for p in params]
+    rows = [(Raw(f'<span title="{esc(p.name)}">{esc(parameter_label(p.name))}</span>'),
+             Raw(f'<span class="evidence-{esc(p.evidence)}">{esc(p.evidence)}</span>'),
+             ROLE_WORDS.get(p.role, p.role), p.source, parameter_description(p.name))
+            for p in params]
     legend = "; ".join(f"{k}: {v}" for k, v in EVIDENCE_MEANING.items())
-    return (table(["parameter", "evidence", "role", "source", "meaning"], rows)
+    return (table(["Setting", "Evidence", "Kind", "Source", "Meaning"], rows)
             + f'<p class="muted">Evidence strength as recorded in the parameter registry '
               f"({esc(legend)}). Results that hinge on weak or assumed parameters are what-ifs, "
               "not forecasts.</p>")
@@ -56,7 +61,7 @@ def odd_limitations(path: Path = ODD_PATH) -> str | None:
             continue
         if start is None and _LIMITS.search(m.group(2)):
             start, level = k + 1, len(m.group(1))
-        elif start is not None and len(m.group(1)) <= level:
+        elif start is not None and level is not None and len(m.group(1)) <= level:
             return "\n".join(lines[start:k]).strip() or None
     if start is None:
         return None

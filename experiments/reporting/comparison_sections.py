@@ -14,8 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.reporting.brief import comparison_brief, own_question
 from experiments.reporting.caveats import evidence_table, limitations_html
 from experiments.reporting.html import (
+    Raw,
     Section,
     bullets,
     esc,
@@ -24,7 +26,10 @@ from experiments.reporting.html import (
     interval,
     paragraph,
     table,
+    when,
 )
+from experiments.reporting.labels import parameter_label, scenario_label, unit_label, value_label
+from experiments.reporting.money import money
 from experiments.reporting.reproducibility import reproducibility_html
 from simulation.errors import UserError
 from simulation.parameters import GROUP_FACTORS, REGISTRY
@@ -59,14 +64,6 @@ def _read_json(path: Path) -> Any:
         raise UserError(f"{path}: cannot read it ({exc})") from None
 
 
-def _value(x: Any) -> str:
-    if isinstance(x, bool):
-        return "on" if x else "off"
-    if isinstance(x, float):
-        return f"{x:g}"
-    return str(x)
-
-
 def _direction(low: Any, high: Any, smaller_is_better: bool = False) -> str:
     """'clearly up', 'clearly down' or 'no clear change' from a 95% interval."""
     if low is None or high is None:
@@ -82,10 +79,12 @@ def comparison_title(manifest: dict[str, Any]) -> tuple[str, list[str]]:
     """Title and subtitle lines of a comparison report."""
     alts = manifest.get("alternatives", [])
     years = _years(manifest)
-    return ("Policy comparison: " + ", ".join(alts) + f" against {manifest.get('base')}",
+    base = scenario_label(str(manifest.get("base")))
+    what = scenario_label(alts[0]) if len(alts) == 1 else f"{len(alts)} policies"
+    return (f"Policy comparison: {what} against {base}",
             [f"{manifest.get('replicates')} paired replicates, {manifest.get('weeks')} weeks "
              f"({years}), seed {manifest.get('seed')}",
-             f"Created {manifest.get('environment', {}).get('created', 'n/a')}"])
+             f"Created {when(manifest.get('environment', {}).get('created', 'n/a'))}"])
 
 
 def _years(manifest: dict[str, Any]) -> str:
@@ -96,82 +95,47 @@ def _years(manifest: dict[str, Any]) -> str:
     return f"{years:.3g} year" + ("" if years == 1 else "s")
 
 
-def _digits(estimate: Any) -> int:
-    """Two decimals, three for effects below 0.1 SD (so they do not read as zero)."""
-    return 3 if isinstance(estimate, float) and abs(estimate) < 0.1 else 2
-
-
-def _summary(rows: list[dict[str, Any]]) -> str:
-    cards = []
-    for row in rows:
-        e = row["achievement_effect_sd"]
-        d = _digits(e["estimate"])
-        per_1000 = row.get("effect_sd_per_1000_per_student")
-        cost = row.get("cost_difference_per_student", row.get("cost_per_student"))
-        cards.append(
-            f'<div class="card"><div class="name">{esc(row["scenario"])}</div>'
-            f'<div class="big">{esc(fmt(e["estimate"], d, signed=True))} SD</div>'
-            f'<div class="muted">95% interval {esc(fmt(e["ci_low"], d, True))} to '
-            f'{esc(fmt(e["ci_high"], d, True))}; '
-            f'{esc(fmt(row.get("percentile_points"), 1, True))} percentile points</div>'
-            f'<div class="muted">extra cost {esc(fmt(cost, 0))} per student per year; '
-            f'{esc(fmt(per_1000, 2, True))} SD per 1,000</div></div>')
-    return '<div class="cards">' + "".join(cards) + "</div>"
-
-
-def _sentence(row: dict[str, Any]) -> str:
-    e = row["achievement_effect_sd"]
-    d = _digits(e["estimate"])
-    verdict = _direction(e["ci_low"], e["ci_high"])
-    text = (f"{row['scenario']}: achievement {fmt(e['estimate'], d, True)} SD against "
-            f"{row['base']} (95% interval {fmt(e['ci_low'], d, True)} to "
-            f"{fmt(e['ci_high'], d, True)}; {verdict}), about "
-            f"{fmt(row.get('percentile_points'), 1, True)} percentile points for a median "
-            "student")
-    cost = row.get("cost_difference_per_student")
-    if cost:
-        text += (f", for {fmt(cost, 0)} per student per year "
-                 f"{'more' if cost > 0 else 'less'} than the base.")
-    else:
-        text += ", at the base's cost."
-    return text
-
-
-def _question_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def _question_section(manifest: dict[str, Any]) -> str:
     scenarios = manifest.get("scenarios", {})
     base = manifest.get("base")
     parts = []
     for label in [base, *manifest.get("alternatives", [])]:
-        q = scenarios.get(label, {}).get("question") or "(no question recorded)"
+        q = own_question(manifest, label) or (
+            f"(no question of its own) What does {scenario_label(label)} change against "
+            f"{scenario_label(str(base))}?")
         role = "base" if label == base else "alternative"
-        parts.append(f"<li><strong>{esc(label)}</strong> ({role}): {esc(q)}</li>")
+        desc = scenarios.get(label, {}).get("description", "")
+        parts.append(f"<li><strong>{esc(scenario_label(label))}</strong> ({role}): {esc(q)}"
+                     + (f' <span class="muted">{esc(desc)}</span>' if desc else "") + "</li>")
     return ('<p class="lead">What changes, against the base scenario, when the institution '
             "adopts each alternative's policies? Each scenario states its own question:</p>"
-            f"<ul>{''.join(parts)}</ul><h3>Answer in brief</h3>{_summary(rows)}"
-            + bullets([_sentence(r) for r in rows]))
+            f"<ul>{''.join(parts)}</ul>")
 
 
-def _scenarios_section(manifest: dict[str, Any]) -> str:
+def _scenarios_section(manifest: dict[str, Any], symbol: str | None) -> str:
     scenarios = manifest.get("scenarios", {})
     base = manifest.get("base")
     rows = []
     for label, rec in scenarios.items():
         costs = rec.get("annual_costs_per_student", {})
-        chain = " <- ".join(rec.get("chain", [])) or "-"
-        rows.append((label, "base" if label == base else "alternative",
-                     rec.get("description", ""), chain, fmt(costs.get("total_per_student"), 0)))
-    out = [table(["scenario", "role", "description", "inherits from", "cost per student/year"],
+        chain = " then ".join(scenario_label(c) for c in rec.get("chain", [])) or "-"
+        rows.append((scenario_label(label), "base" if label == base else "alternative",
+                     rec.get("description", ""), chain,
+                     money(costs.get("total_per_student"), symbol)))
+    out = [table(["Scenario", "Role", "Description", "Builds on", "Cost per student per year"],
                  rows, numeric=(4,))]
     for label, diffs in manifest.get("differing_settings", {}).items():
-        out.append(f"<h3>What {esc(label)} changes from {esc(base)}</h3>")
+        out.append(f"<h3>What {esc(scenario_label(label))} changes from "
+                   f"{esc(scenario_label(str(base)))}</h3>")
         if not diffs:
             out.append(paragraph("Nothing: the same settings as the base."))
             continue
         out.append(table(
-            ["parameter", base, label, "unit", "meaning"],
-            [(d["name"], _value(d["base"]), _value(d["alternative"]),
-              REGISTRY[d["name"]].unit if d["name"] in REGISTRY else "",
-              REGISTRY[d["name"]].description if d["name"] in REGISTRY else "")
+            ["Setting", "Base", "This scenario", "Unit"],
+            [(Raw(f'<span title="{esc(d["name"])}">{esc(parameter_label(d["name"]))}</span>'),
+              value_label(d["name"], d["base"], symbol),
+              value_label(d["name"], d["alternative"], symbol),
+              unit_label(REGISTRY[d["name"]].unit, symbol) if d["name"] in REGISTRY else "")
              for d in diffs]))
     return "\n".join(out)
 
@@ -181,14 +145,24 @@ def _ci(row: dict[str, Any], key: str, digits: int = 3) -> str:
     return interval(row.get(key), iv.get("ci_low"), iv.get("ci_high"), digits)
 
 
+def _name(row: dict[str, Any]) -> str:
+    return scenario_label(row["scenario"])
+
+
+def _stacked(row: dict[str, Any], key: str, end: Any, digits: int = 3) -> Raw:
+    """An interval with the value at the end under it."""
+    return Raw(f"{esc(_ci(row, key, digits))}<br><span class=\"muted\">at the end "
+               f"{esc(fmt(end, 2))}</span>")
+
+
 def _effects_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
-    header = ["scenario", "achievement effect, SD [95% CI]", "percentile points [95% CI]",
-              "engagement change [95% CI]"]
+    header = ["Policy", "Achievement effect, SD [95% interval]",
+              "Percentile points [95% interval]", "Engagement change [95% interval]"]
     body = []
     for r in rows:
         e = r["achievement_effect_sd"]
         pp = r.get("intervals", {}).get("percentile_points", {})
-        body.append((r["scenario"], interval(e["estimate"], e["ci_low"], e["ci_high"], 3),
+        body.append((_name(r), interval(e["estimate"], e["ci_low"], e["ci_high"], 3),
                      interval(r.get("percentile_points"), pp.get("ci_low"), pp.get("ci_high"), 1),
                      _ci(r, "engagement_change")))
     return (paragraph("Effects are mean paired differences (alternative minus base) at the last "
@@ -201,59 +175,63 @@ def _effects_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str
 
 
 def _teachers_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
-    body = [(r["scenario"], _ci(r, "teacher_preparedness_change"), _ci(r, "adoption_change"),
-             fmt(r.get("adoption"), 2), _ci(r, "burnout_share_change"),
-             fmt(r.get("burnout_share"), 3)) for r in rows]
+    body = [(_name(r), _ci(r, "teacher_preparedness_change"),
+             _stacked(r, "adoption_change", r.get("adoption")),
+             _stacked(r, "burnout_share_change", r.get("burnout_share")))
+            for r in rows]
     return (paragraph("Teachers carry the policies: preparedness (1-4 Likert scale), the share of "
                       "class time they personalize (adoption) and the share burnt out.")
-            + table(["scenario", "preparedness change [95% CI]", "adoption change [95% CI]",
-                     "adoption at the end", "burnout change [95% CI]", "burnout at the end"],
-                    body, numeric=(1, 2, 3, 4, 5))
+            + table(["Policy", "Preparedness change [95% interval]",
+                     "Adoption change [95% interval]", "Burnout change [95% interval]"],
+                    body, numeric=(1, 2, 3))
             + figures.get("teachers", ""))
 
 
+def _verdict(row: dict[str, Any], key: str) -> Raw:
+    iv = row.get("intervals", {}).get(key, {})
+    verdict = _direction(iv.get("ci_low"), iv.get("ci_high"), smaller_is_better=True)
+    cls = {"widens": "flag", "narrows": "good"}.get(verdict, "muted")
+    return Raw(f'{esc(_ci(row, key))}<br><span class="{cls}">{esc(verdict)}</span>')
+
+
 def _equity_section(rows: list[dict[str, Any]], figures: dict[str, str]) -> str:
-    body = []
-    for r in rows:
-        iv = r.get("intervals", {})
-        q, a = iv.get("gap_bottom_top_change_sd", {}), iv.get("gap_access_change_sd", {})
-        body.append((r["scenario"], _ci(r, "gap_bottom_top_change_sd"),
-                     _direction(q.get("ci_low"), q.get("ci_high"), smaller_is_better=True),
-                     _ci(r, "gap_access_change_sd"),
-                     _direction(a.get("ci_low"), a.get("ci_high"), smaller_is_better=True)))
+    body = [(_name(r), _verdict(r, "gap_bottom_top_change_sd"),
+             _verdict(r, "gap_access_change_sd")) for r in rows]
     return (paragraph("Two gaps, in SD of achievement: between the top and bottom quartiles of "
                       "prior achievement, and between students with and without home access to "
                       "technology. A negative change means the gap narrows; 'narrows' or "
                       "'widens' is said only when the 95% interval excludes zero.")
-            + table(["scenario", "top-bottom quartile gap change [95% CI]", "verdict",
-                     "access gap change [95% CI]", "verdict"], body, numeric=(1, 3))
+            + table(["Policy", "Top-bottom quartile gap change [95% interval]",
+                     "Access gap change [95% interval]"], body, numeric=(1, 2))
             + figures.get("equity", ""))
 
 
-def _cost_section(rows: list[dict[str, Any]]) -> str:
+def _cost_section(rows: list[dict[str, Any]], symbol: str | None) -> str:
     body = []
     notes = []
+    per_unit = money(1000, symbol)
     for r in rows:
         per = r.get("effect_sd_per_1000_per_student")
         iv = r.get("intervals", {}).get("effect_sd_per_1000_per_student", {})
         per_text = ("n/a (same cost as the base)" if per is None
                     else interval(per, iv.get("ci_low"), iv.get("ci_high"), 3))
-        body.append((r["scenario"], fmt(r.get("cost_per_student"), 0),
-                     fmt(r.get("cost_difference_per_student"), 0, True),
-                     fmt(r.get("realized_cost_per_student"), 0), per_text))
-        if per is not None and (r.get("cost_difference_per_student") or 0) > 0:
-            notes.append(f"{r['scenario']}: each 1,000 currency units per student per year buys "
+        diff = r.get("cost_difference_per_student")
+        body.append((_name(r), money(r.get("cost_per_student"), symbol),
+                     ("+" if diff and diff > 0 else "") + money(diff, symbol),
+                     money(r.get("realized_cost_per_student"), symbol), per_text))
+        if per is not None and (diff or 0) > 0:
+            notes.append(f"{_name(r)}: each {per_unit} per student per year buys "
                          f"about {fmt(per, 2)} SD of achievement "
                          f"({fmt(iv.get('ci_low'), 2)} to {fmt(iv.get('ci_high'), 2)}).")
-    return (paragraph("Costs are annual, per student, incremental over the status quo, in the "
-                      "scenario's generic currency units (unit prices are registry assumptions: "
-                      "replace them with local prices). Realized spending is what the run "
-                      "booked; it differs from the plan when an adaptive allocation moves the "
-                      "budget. Cost-effectiveness is the achievement effect per 1,000 of extra "
-                      "annual cost per student; compare alternatives on it only when their "
-                      "intervals do not overlap.")
-            + table(["scenario", "cost per student/year", "difference from base",
-                     "realized spending", "SD per 1,000 per student [95% CI]"], body,
+    return (paragraph("Costs are annual, per student, incremental over the status quo. The unit "
+                      "prices are the model's assumptions, not local prices: replace them with "
+                      "yours. Realized spending is what the run booked; it differs from the plan "
+                      "when an adaptive allocation moves the budget. Value for money is the "
+                      f"achievement effect per {per_unit} of extra annual cost per student; "
+                      "compare alternatives on it only when their intervals do not overlap. The "
+                      "chart in the brief shows cost against effect.")
+            + table(["Policy", "Cost per student per year", "Difference from base",
+                     "Realized spending", f"SD per {per_unit} per student [95% interval]"], body,
                     numeric=(1, 2, 3, 4))
             + (bullets(notes) if notes else ""))
 
@@ -268,14 +246,15 @@ def _survey_section(folder: Path, manifest: dict[str, Any], figures: dict[str, s
     groups = {g: k for k, g in enumerate(GROUP_FACTORS)}
     overall = s[s["factor_id"] == "overall"].sort_values(
         ["scenario", "group"], key=lambda c: c.map(order if c.name == "scenario" else groups))
-    body = [(r.scenario, r.group, fmt(r.paper_mean), fmt(r.before_mean), fmt(r.after_mean),
-             fmt(r.change, 2, True), r.after_interpretation) for r in overall.itertuples()]
+    body = [(scenario_label(r.scenario), str(r.group).capitalize(), fmt(r.paper_mean),
+             fmt(r.before_mean), fmt(r.after_mean), fmt(r.change, 2, True),
+             r.after_interpretation) for r in overall.itertuples()]
     return (paragraph("The synthetic survey (4-point Likert, the seed study's instrument) of each "
                       "scenario at week 0 and at the end, overall rows; the published values are "
-                      "Ding, Santos & Borja (2024), Tables 1-3. Per-factor rows are in "
-                      "survey_before_after.csv.")
-            + table(["scenario", "group", "published", "week 0", "end", "change",
-                     "band at the end"], body, numeric=(2, 3, 4, 5))
+                      "Ding, Santos & Borja (2024), Tables 1-3. Per-factor rows are in the "
+                      "folder's survey table (survey_before_after.csv).")
+            + table(["Scenario", "Group", "Published", "Week 0", "End", "Change",
+                     "Band at the end"], body, numeric=(2, 3, 4, 5))
             + figures.get("survey", ""))
 
 
@@ -293,7 +272,7 @@ def _uncertainty_section(manifest: dict[str, Any]) -> str:
 def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     names = [d["name"] for diffs in manifest.get("differing_settings", {}).values()
              for d in diffs]
-    warnings = [f"{r['scenario']}: {w}" for r in rows for w in r.get("warnings", [])]
+    warnings = [f"{_name(r)}: {w}" for r in rows for w in r.get("warnings", [])]
     out = ["<h3>Evidence behind the levers that differ</h3>", evidence_table(names)]
     if warnings:
         out += ["<h3>Warnings raised by the runs</h3>",
@@ -302,8 +281,12 @@ def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> st
     return "\n".join(out)
 
 
+#: Figures shown folded (a click opens them) to keep the report short.
+FOLDED = ("paired_change_over_time.png", "timeseries_engagement.png", "survey_before_after.png")
+
+
 def _figures(folder: Path) -> dict[str, str]:
-    """Embedded figures grouped by section (unknown PNGs go to 'other')."""
+    """Embedded figures grouped by section (unknown PNGs go to 'other'); secondary ones folded."""
     grouped: dict[str, list[str]] = {}
     fig_dir = folder / "figures"
     paths = sorted(fig_dir.glob("*.png")) if fig_dir.is_dir() else []
@@ -311,12 +294,19 @@ def _figures(folder: Path) -> dict[str, str]:
     paths.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
     for path in paths:
         key, caption = FIGURES.get(path.name, ("other", path.stem.replace("_", " ")))
-        grouped.setdefault(key, []).append(figure(path, caption))
+        html = figure(path, caption)
+        if path.name in FOLDED:
+            html = f"<details><summary>{esc(caption)}</summary>{html}</details>"
+        grouped.setdefault(key, []).append(html)
     return {k: "\n".join(v) for k, v in grouped.items()}
 
 
-def comparison_sections(folder: Path) -> tuple[str, list[str], list[Section]]:
-    """Title, subtitle and sections of the report of a comparison folder."""
+def comparison_sections(folder: Path, symbol: str | None = None
+                        ) -> tuple[str, list[str], list[Section]]:
+    """Title, subtitle and sections of the report of a comparison folder.
+
+    ``symbol`` is the currency symbol for money (default: ``$PLSIM_CURRENCY`` or ``$``).
+    """
     manifest = _read_json(folder / "manifest.json")
     rows = _read_json(folder / "comparison.json").get("comparisons", [])
     if not rows:
@@ -324,12 +314,13 @@ def comparison_sections(folder: Path) -> tuple[str, list[str], list[Section]]:
     figures = _figures(folder)
     title, subtitle = comparison_title(manifest)
     sections = [
-        Section("question", "Question", _question_section(manifest, rows)),
-        Section("scenarios", "Scenarios and what differs", _scenarios_section(manifest)),
+        Section("brief", "Brief", comparison_brief(manifest, rows, symbol)),
+        Section("question", "Question", _question_section(manifest)),
+        Section("scenarios", "Scenarios and what differs", _scenarios_section(manifest, symbol)),
         Section("effects", "Effects on learning and engagement", _effects_section(rows, figures)),
         Section("equity", "Equity", _equity_section(rows, figures)),
         Section("teachers", "Teachers", _teachers_section(rows, figures)),
-        Section("cost", "Cost and cost-effectiveness", _cost_section(rows)),
+        Section("cost", "Cost and cost-effectiveness", _cost_section(rows, symbol)),
         Section("survey", "Survey before and after", _survey_section(folder, manifest, figures)),
         Section("uncertainty", "How sure can we be", _uncertainty_section(manifest)),
         Section("caveats", "Caveats", _caveats_section(manifest, rows)),

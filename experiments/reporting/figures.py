@@ -19,6 +19,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
+from experiments.reporting.labels import scenario_label
+from experiments.reporting.money import currency_symbol, money
 from experiments.reporting.published_survey import published_survey
 
 if TYPE_CHECKING:
@@ -264,22 +266,101 @@ def forest_figure(rows: Sequence[dict[str, Any]], base_label: str, replicates: i
         ci = ("" if e["ci_low"] is None
               else f" [{e['ci_low']:+.3f}, {e['ci_high']:+.3f}]")
         per_1000 = row["effect_sd_per_1000_per_student"]
-        cost = (f"cost {row['cost_per_student']:,.0f}/student"
-                + ("" if per_1000 is None else f", {per_1000:+.3f} SD per 1,000"))
+        cost = (f"cost {money(row['cost_per_student'])} per student"
+                + ("" if per_1000 is None else f", {per_1000:+.3f} SD per {money(1000)}"))
         ax.annotate(f"{e['estimate']:+.3f}{ci} SD, {row['percentile_points']:+.1f} pct pts\n{cost}",
                     xy=(1.02, y), xycoords=("axes fraction", "data"), va="center", fontsize=8)
     ax.axvline(0, color=BASE_COLOUR, linewidth=1, linestyle="--")
     span = max(max(highs) - min(lows), 0.02)
     ax.set_xlim(min(min(lows), 0) - 0.1 * span, max(max(highs), 0) + 0.1 * span)
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_yticks(range(n), [textwrap.fill(r["scenario"], 28) for r in reversed(rows)])
-    ax.set_xlabel(f"Achievement effect vs {base_label} (SD of the starting cohort)")
-    top = ax.secondary_xaxis("top", functions=(_sd_to_points, _points_to_sd))
+    ax.set_yticks(range(n), [textwrap.fill(scenario_label(r["scenario"]), 28)
+                             for r in reversed(rows)])
+    ax.set_xlabel(f"Achievement effect vs {scenario_label(base_label)} (SD of the starting cohort)")
+    top = ax.secondary_xaxis("top", functions=(_sd_to_points, _points_to_sd))  # type: ignore[arg-type]
     top.set_xlabel("Percentile points for a median student")
     ax.grid(axis="x", color="0.92")
     interval = "95% interval over paired differences" if replicates > 1 else "no interval"
     ax.set_title(f"Effect after {weeks} weeks: mean of {replicates} paired replicates, {interval}",
                  fontsize=10)
+    return fig
+
+
+# --- cost and effect -------------------------------------------------------------------------
+
+def widens_a_gap(row: dict[str, Any]) -> list[str]:
+    """The equity gaps (``quartile``, ``access``) whose 95% interval of change lies above zero."""
+    out = []
+    for key, name in (("gap_bottom_top_change_sd", "quartile"), ("gap_access_change_sd", "access")):
+        low = row.get("intervals", {}).get(key, {}).get("ci_low")
+        if low is not None and low > 0:
+            out.append(name)
+    return out
+
+
+def cost_effect_figure(rows: Sequence[dict[str, Any]], base_label: str,
+                       symbol: str | None = None, size: tuple[float, float] = (7.0, 3.4),
+                       numbered: bool = False) -> Figure:
+    """Extra cost per student against the achievement effect, one point per policy.
+
+    The base sits at the origin; vertical bars are the effects' 95% intervals; a policy whose
+    interval of change in an equity gap lies above zero (the gap clearly widens) is drawn as an
+    open red-edged marker and says so in its label. ``numbered`` labels the points 1, 2, ... in
+    the order of ``rows`` (for many policies, whose names would overlap). When the costs span
+    more than ten times the median extra cost, the cost axis is logarithmic beyond 10.
+    """
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
+    ax.axhline(0, color="0.75", linewidth=0.8)
+    ax.axvline(0, color="0.75", linewidth=0.8)
+    ax.plot(0, 0, "s", color=BASE_COLOUR, markersize=7)
+    base_text = "base" if numbered else textwrap.fill(f"{scenario_label(base_label)} (base)", 30)
+    ax.annotate(base_text, (0, 0),
+                xytext=(6, 3), textcoords="offset points", fontsize=8, va="bottom",
+                color=BASE_COLOUR)
+    xs, ys = [0.0], [0.0]
+    for k, row in enumerate(rows):
+        e = row["achievement_effect_sd"]
+        x = float(row.get("cost_difference_per_student") or 0.0)
+        y = float(e["estimate"])
+        colour = arm_colour(k + 1)
+        if e.get("ci_low") is not None:
+            ax.plot([x, x], [e["ci_low"], e["ci_high"]], color=colour, linewidth=2.5,
+                    solid_capstyle="butt")
+            ys += [float(e["ci_low"]), float(e["ci_high"])]
+        gaps = widens_a_gap(row)
+        if gaps:
+            ax.plot(x, y, "o", markersize=9, markerfacecolor="white", markeredgecolor="#c0392b",
+                    markeredgewidth=2)
+        else:
+            ax.plot(x, y, "o", markersize=8, color=colour)
+        text = str(k + 1) if numbered else textwrap.fill(scenario_label(row["scenario"]), 32)
+        if gaps and not numbered:
+            text += "\nwidens the " + " and ".join(
+                "quartile gap" if g == "quartile" else "access gap" for g in gaps)
+        ax.annotate(text, (x, y), xytext=(7, 2), textcoords="offset points", fontsize=8,
+                    va="center", color="#c0392b" if gaps else "#1d2430")
+        xs.append(x)
+        ys.append(y)
+    span_x = max(max(xs) - min(xs), 1.0)
+    span_y = max(max(ys) - min(ys), 0.02)
+    positive = sorted(x for x in xs if x > 0)
+    if len(positive) >= 3 and positive[-1] > 10 * positive[len(positive) // 2]:
+        ax.set_xscale("symlog", linthresh=10.0)
+        ax.set_xlim(min(min(xs), 0) - 1, max(xs) * 3)
+    else:
+        ax.set_xlim(min(xs) - 0.08 * span_x, max(xs) + (0.12 if numbered else 0.45) * span_x)
+    ax.set_ylim(min(min(ys), 0) - 0.12 * span_y, max(ys) + 0.18 * span_y)
+    if ax.get_xscale() == "symlog":
+        ax.set_xlabel(f"Extra cost per student per year ({currency_symbol(symbol)}; log scale "
+                      "above 10)")
+    else:
+        ax.set_xlabel(f"Extra cost per student per year ({currency_symbol(symbol)}) over "
+                      f"{scenario_label(base_label)}")
+    ax.set_ylabel("Effect on achievement (SD)" if size[1] >= 2.2 else "Effect (SD)")
+    ax.grid(color="0.93")
+    ax.set_title("Cost and effect: up is better, left is cheaper; bars are 95% intervals, "
+                 "open red points widen a gap", fontsize=8.5, loc="left")
     return fig
 
 
@@ -374,7 +455,8 @@ def comparison_figures(result: ComparisonResult, folder: Path) -> list[Path]:
     """The figures of a comparison, written into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    ts, labels, reps = result.timeseries, result.labels, result.replicates
+    ts, reps = result.timeseries, result.replicates
+    labels = [scenario_label(label) for label in result.labels]
     wpt = int(result.base.values["institution"]["weeks_per_term"])
     figures = {
         "timeseries_achievement.png": band_figure(
@@ -396,9 +478,9 @@ def comparison_figures(result: ComparisonResult, folder: Path) -> list[Path]:
                  ("burnout_share", "Burnout", "Share of teachers burnt out")],
             labels, wpt, "Teachers", reps, shares=("adoption_mean", "burnout_share")),
         "paired_change_over_time.png": paired_change_figure(ts, labels, wpt, reps),
-        "effect_forest.png": forest_figure(result.rows, labels[0], reps, result.weeks),
+        "effect_forest.png": forest_figure(result.rows, result.labels[0], reps, result.weeks),
         "survey_before_after.png": survey_figure(
-            result.survey, labels, result.weeks,
+            result.survey, result.labels, result.weeks,
             f"Synthetic survey at week 0 and week {result.weeks} (mean of {reps} replicates) "
             "against the published tables"),
     }

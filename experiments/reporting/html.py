@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import math
 import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Raw", "Section", "esc", "figure", "fmt", "interval", "markdown_blocks", "page", "table"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["Raw", "Section", "esc", "figure", "fmt", "interval", "markdown_blocks", "page",
+           "png_figure", "table"]
 
 
 class Raw(str):
@@ -48,10 +53,28 @@ def fmt(x: Any, digits: int = 2, signed: bool = False, percent: bool = False) ->
     if isinstance(x, bool) or not isinstance(x, int | float):
         return str(x)
     if percent:
-        return f"{x:+.{digits}%}" if signed else f"{x:.{digits}%}"
-    if isinstance(x, int) and not signed:
+        text = f"{x:+.{digits}%}" if signed else f"{x:.{digits}%}"
+    elif isinstance(x, int) and not signed:
         return f"{x:,}"
-    return f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
+    else:
+        text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
+    if not any(c in "123456789" for c in text):  # rounds to zero: no "-0.00" or "+0.00"
+        text = text.lstrip("+-")
+    return text
+
+
+def when(iso: Any) -> str:
+    """An ISO timestamp as people write it (``1 Dec 2026, 20:56 UTC``); the text itself if it
+    does not parse."""
+    from datetime import UTC, datetime
+
+    try:
+        stamp = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC)
+    return f"{stamp.day} {stamp:%b %Y, %H:%M}" + (" UTC" if stamp.tzinfo else "")
 
 
 def interval(estimate: Any, low: Any, high: Any, digits: int = 2, signed: bool = True) -> str:
@@ -69,7 +92,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequenc
     out = [f"<table{cls}>"]
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead>")
+    num = ' class="num"'
+    out.append("<thead><tr>" + "".join(
+        f"<th{num if k in numeric else ''}>{esc(h)}</th>" for k, h in enumerate(header))
+        + "</tr></thead>")
     out.append("<tbody>")
     for row in rows:
         cells = []
@@ -106,8 +132,16 @@ def figure(png: Path | bytes, caption: str, alt: str | None = None) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     width = display_width(data)
     size = f' style="width: {width}px"' if width else ""
+    text = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     return (f'<figure><img src="data:image/png;base64,{encoded}" alt="{esc(alt or caption)}"'
-            f"{size}><figcaption>{esc(caption)}</figcaption></figure>")
+            f"{size}>{text}</figure>")
+
+
+def png_figure(fig: Figure, caption: str, alt: str | None = None) -> str:
+    """A matplotlib figure drawn in memory (150 dpi PNG) and embedded like :func:`figure`."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150)
+    return figure(buffer.getvalue(), caption, alt)
 
 
 def paragraph(text: str) -> str:
@@ -203,6 +237,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 5px 10px; text-align: le
          vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
 table.repro td { white-space: pre-line; word-break: break-word; }
+th.num { text-align: right; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 12px 0 20px; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
@@ -221,8 +256,56 @@ code { font-size: 90%; }
 .evidence-moderate { color: #1b6ca8; font-weight: 600; }
 .evidence-weak { color: #8a5a00; font-weight: 600; }
 .evidence-assumption { color: #a12b2b; font-weight: 600; }
-@media print { nav { display: none; } header { background: #fff; color: #000; }
-               header p { color: #333; } }
+.flag { color: #a12b2b; font-weight: 600; }
+.good { color: #1e7b34; font-weight: 600; }
+.flag-box { border-left: 4px solid #c0392b; background: #fbeeee; padding: 8px 12px;
+            margin: 8px 0 12px; max-width: 75ch; }
+section.brief { border: 2px solid #17324d; border-radius: 6px; padding: 4px 18px 10px;
+                margin-top: 14px; }
+section.brief h2 { margin-top: 10px; }
+section.brief p, section.brief li { max-width: none; }
+section.brief ul { margin: 4px 0 6px; padding-left: 22px; }
+section.brief li { margin: 2px 0; }
+section.brief figure { margin: 6px 0 8px; }
+p.note { margin-top: -10px; }
+p.question { font-size: 16px; }
+table { max-width: 100%; }
+th, td { overflow-wrap: break-word; }
+th { overflow-wrap: normal; }
+table.brief-table td:first-child { font-weight: 600; }
+table.brief-table.compact td { padding-top: 2px; padding-bottom: 2px; }
+table.brief-table.compact { font-size: 12px; }
+table.brief-table.compact span { font-size: inherit; }
+table.brief-table.compact td:first-child { width: 32%; }
+table.brief-table.compact th { min-width: 6.5em; }
+table.brief-table.compact td:nth-child(n+2) { white-space: nowrap; }
+table.wide td, table.wide th { font-size: 12.5px; padding: 4px 6px; }
+@page { size: A4; margin: 12mm 13mm 14mm; }
+@media print {
+  body { font-size: 9.5pt; line-height: 1.35; }
+  nav { display: none; }
+  header { background: #fff; color: #000; padding: 0 0 4px; border-bottom: 2px solid #17324d; }
+  header h1 { font-size: 13pt; margin-bottom: 2px; }
+  header p { color: #333; display: inline; margin-right: 12px; font-size: 8.5pt; }
+  main { max-width: none; padding: 0; }
+  section { border-bottom: none; padding: 4px 0 8px; }
+  section.brief { break-after: page; border: none; padding: 0; margin: 0; }
+  section.brief h2 { margin: 8px 0 4px; }
+  p.question { font-size: 11pt; }
+  p, li { max-width: none; orphans: 3; widows: 3; }
+  h2, h3, h4, caption { break-after: avoid; }
+  figure, tr, .flag-box, .card { break-inside: avoid; }
+  figure img { border: none; }
+  table { font-size: 9pt; }
+  th, td { padding: 3px 6px; }
+  td.num { white-space: normal; }
+  table.brief-table.compact { font-size: 8pt; }
+  .many { font-size: 9pt; }
+  .many p.question { font-size: 10pt; }
+  table.brief-table.compact th { font-size: 8pt; }
+  a { color: inherit; text-decoration: none; }
+  details > summary { display: none; }
+}
 """
 
 
@@ -234,7 +317,8 @@ def page(title: str, subtitle: Sequence[str], sections: Sequence[Section]) -> st
     """The complete HTML document (inline CSS, no scripts, no external resources)."""
     nav = "".join(f'<a href="#{esc(s.key)}">{esc(s.title)}</a>' for s in sections)
     body = "\n".join(
-        f'<section id="{esc(s.key)}"><h2>{esc(s.title)}</h2>\n{s.body}\n</section>'
+        f'<section id="{esc(s.key)}" class="{esc(s.key)}"><h2>{esc(s.title)}</h2>\n{s.body}\n'
+        "</section>"
         for s in sections)
     lines = "".join(f"<p>{esc(line)}</p>" for line in subtitle)
     return (

@@ -21,8 +21,11 @@ def currency_symbol(symbol: str | None = None) -> str:
 
 
 def money(value: float | None, symbol: str | None = None, digits: int = 0) -> str:
-    """``value`` with thousands separators (``$1,250``, ``-$40``; ``n/a`` if absent)."""
+    """``value`` with thousands separators (``$1,250``, ``-$40``, ``CHF 1,250``; ``n/a`` if
+    absent)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     sign = "-" if value < 0 else ""
-    return f"{sign}{currency_symbol(symbol)}{abs(value):,.{digits}f}"
+    chosen = currency_symbol(symbol)
+    gap = " " if chosen[-1].isalpha() else ""  # "CHF 1,250", "$1,250"
+    return f"{sign}{chosen}{gap}{abs(value):,.{digits}f}"

@@ -99,8 +99,9 @@ def reproducibility_html(manifest: dict[str, Any], folder: Path) -> str:
     steps.append(f"plsim report {folder}")
     external = _external_scenarios(manifest)
     out = [table(["item", "value"], rows, css_class="repro"),
-           "<h3>Package versions</h3>",
+           f"<details><summary>Package versions ({len(packages)})</summary>",
            table(["package", "version"], [(k, str(v)) for k, v in packages.items()]),
+           "</details>",
            "<h3>To re-run</h3>",
            f"<pre>{esc(chr(10).join(steps))}</pre>",
            '<p class="muted">The same seeds give the same numbers on the same code and package '

@@ -12,6 +12,7 @@ from experiments.analysis.sensitivity import (
     analyze_results,
     write_tables,
 )
+from experiments.reporting.factor_plots import write_factor_plots
 from experiments.reporting.sensitivity_figures import write_figures
 from experiments.storage.experiment_store import load_results
 
@@ -46,6 +47,7 @@ def handle(args: argparse.Namespace) -> int:
     written = write_tables(report, out)
     if not args.no_figures:
         written += write_figures(report, results, out)
+        written += write_factor_plots(results, out, outcomes)  # grid sweeps: outcome vs factor
     print_summary(report)
     print(f"\nwrote {len(written)} files to {out}:")
     for path in written:

@@ -1,4 +1,5 @@
-"""``plsim report DIR [--out FILE.html]``: one self-contained HTML report of a results folder."""
+"""``plsim report DIR [--out FILE.html] [--currency SYMBOL] [--pdf]``: one self-contained HTML
+report of a results folder (and an A4 PDF of it)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` subcommand."""
     p = sub.add_parser(
         "report", help="write a self-contained HTML report of a comparison or experiment folder",
-        description="Write one HTML file (figures embedded) with the question, the scenarios and "
-        "what differs between them, effects with intervals, equity, cost, the sensitivity "
-        "ranking, caveats and how to reproduce the result.")
+        description="Write one HTML file (figures embedded) that opens with a one-page brief "
+        "(question, answer, effect with its interval, equity gaps, cost against effect, how sure, "
+        "what would change the answer; it prints on one A4 page), then the scenarios and what "
+        "differs between them, effects, equity, cost, the sensitivity ranking, caveats and how "
+        "to reproduce the result.")
     p.add_argument("folder", type=Path, metavar="DIR",
                    help="results folder of plsim compare, plsim sensitivity or plsim analyze")
     p.add_argument("--out", type=Path, default=None, metavar="FILE.html",
                    help="report file (default DIR/report.html)")
     p.add_argument("--force", action="store_true", help="replace an existing report file")
+    p.add_argument("--currency", metavar="SYMBOL", default=None,
+                   help="symbol money is written with (default $PLSIM_CURRENCY, else $)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write an A4 PDF beside the HTML (needs the optional extra: "
+                   "pip install 'plsim[pdf]')")
     p.set_defaults(handler=handle)
 
 
@@ -25,6 +33,10 @@ def handle(args: argparse.Namespace) -> int:
     """Build the report and print where it is."""
     from experiments.reporting.report import write_report
 
-    path = write_report(args.folder, args.out, force=args.force)
-    print(f"Report: {path} (self-contained; open it in any browser)")
+    paths = write_report(args.folder, args.out, force=args.force, currency=args.currency,
+                         pdf=args.pdf)
+    print(f"Report: {paths[0]} (self-contained; open it in any browser; the first page is a "
+          "one-page brief)")
+    for path in paths[1:]:
+        print(f"PDF:    {path}")
     return 0
