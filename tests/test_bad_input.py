@@ -104,6 +104,8 @@ def test_a_long_extends_chain_is_refused(tmp_path: Path) -> None:
     (["compare", "baseline_guangdong_2024", "coaching_only", "--weeks", "5000"],
      "--weeks: 5,000 weeks is more than the limit"),
     (["run", "baseline_guangdong_2024", "--seed", "-1"], "--seed -1 is not allowed"),
+    (["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "1000000000"],
+     "--replicates 1,000,000,000 is more than 10,000: 2,000,000,000 runs would take about"),
     (["survey", "baseline_guangdong_2024", "--seed", str(2**64)], "is not allowed"),
     (["compare", "baseline_guangdong_2024", "coaching_only", "--seed", "-5"],
      "--seed -5 is not allowed"),

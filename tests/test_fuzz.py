@@ -279,11 +279,16 @@ def command_lines(draw: st.DrawFn, folder: Path, command: str) -> list[str]:
     return argv
 
 
-FOLDER = Path(tempfile.mkdtemp(prefix="plsim-fuzz-cli-"))
-(FOLDER / "tiny.toml").write_text(TINY_SCENARIO, encoding="utf-8")
-(FOLDER / "bad.toml").write_text('[pacing]\nmode = "warp"\n', encoding="utf-8")
-(FOLDER / "bad.csv").write_text("group,factor_id,mean,sd\nstudents,creativity_innovation,9,1\n",
-                                encoding="utf-8")
+@pytest.fixture(scope="module")
+def cli_folder() -> Iterator[Path]:
+    """A folder with a tiny scenario, a bad scenario and a bad survey, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="plsim-fuzz-cli-") as name:
+        folder = Path(name)
+        (folder / "tiny.toml").write_text(TINY_SCENARIO, encoding="utf-8")
+        (folder / "bad.toml").write_text('[pacing]\nmode = "warp"\n', encoding="utf-8")
+        (folder / "bad.csv").write_text(
+            "group,factor_id,mean,sd\nstudents,creativity_innovation,9,1\n", encoding="utf-8")
+        yield folder
 
 
 COMMANDS = ["validate", "survey", "run", "compare", "calibrate", "report", "analyze",
@@ -294,10 +299,10 @@ COMMANDS = ["validate", "survey", "run", "compare", "calibrate", "report", "anal
 @settings(FUZZ, max_examples=20)
 @given(data=st.data())
 def test_any_command_line_succeeds_or_exits_2_with_a_clear_message(
-        command: str, data: st.DataObject) -> None:
-    argv = data.draw(command_lines(FOLDER, command), label="argv")
+        command: str, cli_folder: Path, data: st.DataObject) -> None:
+    argv = data.draw(command_lines(cli_folder, command), label="argv")
     err, out = io.StringIO(), io.StringIO()
-    with _no_hang(), contextlib.chdir(FOLDER), contextlib.redirect_stderr(err), \
+    with _no_hang(), contextlib.chdir(cli_folder), contextlib.redirect_stderr(err), \
             contextlib.redirect_stdout(out):
         try:
             code = main(argv)
@@ -309,11 +314,3 @@ def test_any_command_line_succeeds_or_exits_2_with_a_clear_message(
     if code == 2:
         last = message.strip().splitlines()[-1] if message.strip() else ""
         assert last.startswith("plsim") and ": error: " in last, message
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cli_folder_cleanup() -> Iterator[None]:
-    yield
-    import shutil
-
-    shutil.rmtree(FOLDER, ignore_errors=True)

@@ -24,6 +24,10 @@ cost/student: annual cost per student over the status quo
 SD per 1,000: effect per 1,000 of extra annual cost per student (n/a at the base's cost)"""
 
 
+#: Most paired replicates a comparison runs (intervals are tight long before).
+MAX_REPLICATES = 10_000
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``compare`` subcommand."""
     p = sub.add_parser("compare", help="compare scenarios against a base with paired replicates")
@@ -82,6 +86,11 @@ def handle(args: argparse.Namespace) -> int:
     options.seed(args.seed)
     base = load_scenario(args.base)
     alternatives = [load_scenario(a) for a in args.alternatives]
+    if args.replicates > MAX_REPLICATES:
+        runs = args.replicates * (1 + len(alternatives))
+        seconds = api.estimated_seconds(base, api.weeks_per_year(base), runs)
+        raise UserError(f"--replicates {args.replicates:,} is more than {MAX_REPLICATES:,}: "
+                        f"{runs:,} runs would take {api.describe_seconds(seconds)}")
     if args.weeks is not None:
         weeks = args.weeks
     else:
