@@ -16,7 +16,7 @@ from simulation import practices
 from simulation.params import Params
 
 if TYPE_CHECKING:
-    from simulation.policy import Levers
+    from simulation.state import Levers
 
 Values = Mapping[str, Mapping[str, Any]]
 

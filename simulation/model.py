@@ -40,7 +40,7 @@ from simulation.dynamics.competencies import grow_competencies
 from simulation.dynamics.learning import learn
 from simulation.dynamics.tasks import success_and_fit
 from simulation.params import Params
-from simulation.policy import WEEK0_STATE, Levers, Policy
+from simulation.policy import WEEK0_STATE, policy_from_params
 from simulation.population import (
     build_administrators,
     build_classes,
@@ -54,6 +54,8 @@ from simulation.state import (
     AdministratorState,
     ClassState,
     InstitutionState,
+    Levers,
+    Policy,
     Roster,
     Streams,
     StudentState,
@@ -192,7 +194,7 @@ class PersonalizedLearningModel(mesa.Model):
         state = InstitutionState(
             students=students, teachers=teachers, administrators=administrators,
             classes=classes, roster=roster, term=term, this_week=week,
-            policy=Policy.from_params(params), levers=Levers.from_params(params),
+            policy=policy_from_params(params), levers=Levers.from_params(params),
             accounts=Accounts(annual_cost={}, spending_per_student=0.0, evaluations=[]),
         )
         return state, streams
@@ -261,7 +263,7 @@ class PersonalizedLearningModel(mesa.Model):
         had_practices = bool(state.policy.activities)
         self.scenario = scenario
         self.params = scenario.params
-        state.policy = Policy.from_params(self.params)
+        state.policy = policy_from_params(self.params)
         if state.policy.activities and not had_practices:
             state.teachers.adoption[:] = self.params.teachers.initial_adoption
         state.accounts.annual_cost = annual_costs(self.params, state.levers)

@@ -25,10 +25,8 @@ extension) without editing this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import expit, logit
@@ -37,113 +35,9 @@ from simulation.dynamics.tasks import differentiation_groups, group_means, self_
 from simulation.parameters import REGISTRY, Parameter
 from simulation.params import Params
 from simulation.scales import factor_level
-
-if TYPE_CHECKING:
-    from simulation.state import InstitutionState, Streams
-
-Array = np.ndarray
-HoursFn = Callable[[Params, "InstitutionState"], Array]
-GapFn = Callable[[Params, "InstitutionState", "Streams"], Array]
-QualityFn = Callable[[Params, "InstitutionState"], Array | float]
-DriveFn = Callable[[Params, "InstitutionState"], Array]
-ScalarFn = Callable[[Params], float]
+from simulation.state import Array, InstitutionState, PacingMode, Practice, Streams
 
 
-@dataclass(frozen=True)
-class Practice:
-    """One practice component and everything it means to the model.
-
-    Attributes
-    ----------
-    name
-        Key of the practice in the week's activity mix (``state.this_week.shares``).
-    switch
-        Registry name of the parameter that switches it on (its label and evidence are read
-        from that entry).
-    shares_class_time
-        Takes part of the class time a teacher personalizes (an *activity*); otherwise it acts
-        alongside the activities (interest matching, learning-style matching, tutoring).
-    teacher_hours
-        Per teacher, hours a week it takes if it filled all class time (activities).
-    fixed_hours
-        Per teacher, hours a week it takes whenever it is on (non-activities).
-    gap
-        Per student, difficulty of its tasks above the student's achievement (SD units); an
-        activity without one works at the whole-class position.
-    quality
-        Learning per hour relative to whole-class teaching at the same difficulty fit.
-    needs_access
-        Needs a device and connectivity: without access its time falls back to whole-class work.
-    autonomous
-        Students steer themselves: hours used scale with self-regulation and it feeds the
-        autonomy drive of engagement.
-    peer_contact
-        Its share adds to relatedness (students work with classmates).
-    exposure
-        ``(competency, weight)``: how much an hour of it exercises each ISTE competency.
-    builds_self_regulation, supports_self_regulation
-        Self-directed plans build self-regulation; feedback alongside doubles that growth.
-    engagement_drive
-        Extra engagement drive (logit scale) while on.
-    learning_multiplier
-        Factor on every student's weekly gain while on.
-    annual_cost, cost_item
-        Cost per student per year while on, booked under ``cost_item``.
-    perfect_diagnosis
-        Tutoring: teachers know every student's level and all class time is one-to-one.
-    """
-
-    name: str
-    switch: str
-    shares_class_time: bool = True
-    teacher_hours: HoursFn | None = None
-    fixed_hours: HoursFn | None = None
-    gap: GapFn | None = None
-    quality: QualityFn | None = None
-    needs_access: bool = False
-    autonomous: bool = False
-    peer_contact: bool = False
-    exposure: tuple[tuple[str, float], ...] = ()
-    builds_self_regulation: bool = False
-    supports_self_regulation: bool = False
-    engagement_drive: DriveFn | None = None
-    learning_multiplier: ScalarFn | None = None
-    annual_cost: ScalarFn | None = None
-    cost_item: str = ""
-    perfect_diagnosis: bool = False
-
-    @property
-    def parameter(self) -> Parameter:
-        """The registry entry of the switch."""
-        return REGISTRY[self.switch]
-
-    @property
-    def label(self) -> str:
-        """Plain-language name (the switch's registry label)."""
-        return self.parameter.label
-
-    @property
-    def evidence(self) -> str:
-        """Strength and source of the evidence behind it (from the registry)."""
-        p = self.parameter
-        return f"{p.evidence}: {p.source}"
-
-    def is_on(self, params: Params) -> bool:
-        """Whether the scenario switches it on."""
-        return bool(params.value(self.switch))
-
-    def weight(self, competency: str) -> float:
-        """Exposure weight of one ISTE competency (0 when it does not exercise it)."""
-        return dict(self.exposure).get(competency, 0.0)
-
-    def cost(self, params: Params) -> float:
-        """Cost per student per year (0 when off or free)."""
-        if self.annual_cost is None or not self.is_on(params):
-            return 0.0
-        return self.annual_cost(params)
-
-
-# --- what each practice means ----------------------------------------------------------------
 def _analytics_saving(params: Params, state: InstitutionState) -> float:
     return params.workload.analytics_time_saving if state.policy.analytics else 0.0
 
@@ -290,44 +184,6 @@ def registered(practice: Practice, *parameters: Parameter) -> Iterator[Practice]
 
 
 # --- pacing modes ------------------------------------------------------------------------------
-PositionFn = Callable[[Params, "InstitutionState", Array], Array]
-
-
-@dataclass(frozen=True)
-class PacingMode:
-    """One value of ``pacing.mode``: where students work on the curriculum.
-
-    Attributes
-    ----------
-    name
-        The ``pacing.mode`` value.
-    place
-        Week-0 positions, given the class calendar position of each student.
-    advance
-        Next week's positions, given the (already advanced) calendar position of each student.
-    spread_costs_time
-        Spread of positions in a class costs the teacher ``pacing.spread_cost_hours``.
-    uses_estimate
-        Needs the teacher's estimate of each student's level (lockstep does not).
-    self_steered
-        Students steer the whole-class time themselves: they pick their tasks (with the
-        self-choice error), study without the teacher's instruction (``self_study_quality``),
-        hours used scale with self-regulation and the time feeds the autonomy drive.
-    """
-
-    name: str
-    place: PositionFn
-    advance: PositionFn
-    spread_costs_time: bool = True
-    uses_estimate: bool = True
-    self_steered: bool = False
-
-    @property
-    def label(self) -> str:
-        """Plain-language description (the registry's choice label)."""
-        return dict(REGISTRY["pacing.mode"].choice_labels).get(self.name, self.name)
-
-
 def _flexible(params: Params, state: InstitutionState, calendar: Array) -> Array:
     spread = params.pacing.flexible_spread
     return np.clip(state.this_week.estimate, calendar - spread, calendar + spread)

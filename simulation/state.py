@@ -14,15 +14,15 @@ All continuous states have documented ranges (also in ``docs/ODD.md``):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from simulation.parameters import REGISTRY, Parameter
+from simulation.params import Params
 from simulation.scales import factor_level
-
-if TYPE_CHECKING:  # the policy's types only: the state module imports nothing of the kernel
-    from simulation.policy import Levers, Policy
 
 
 @dataclass
@@ -130,6 +130,218 @@ class Accounts:
     evaluations: list[dict[str, Any]]  # one record per adaptive term-end evaluation
 
 
+# --- the policy in force: practices, pacing modes, switches and budget levers ---------------
+
+Array = np.ndarray
+HoursFn = Callable[[Params, "InstitutionState"], Array]
+GapFn = Callable[[Params, "InstitutionState", "Streams"], Array]
+QualityFn = Callable[[Params, "InstitutionState"], Array | float]
+DriveFn = Callable[[Params, "InstitutionState"], Array]
+ScalarFn = Callable[[Params], float]
+
+
+@dataclass(frozen=True)
+class Practice:
+    """One practice component and everything it means to the model.
+
+    Attributes
+    ----------
+    name
+        Key of the practice in the week's activity mix (``state.this_week.shares``).
+    switch
+        Registry name of the parameter that switches it on (its label and evidence are read
+        from that entry).
+    shares_class_time
+        Takes part of the class time a teacher personalizes (an *activity*); otherwise it acts
+        alongside the activities (interest matching, learning-style matching, tutoring).
+    teacher_hours
+        Per teacher, hours a week it takes if it filled all class time (activities).
+    fixed_hours
+        Per teacher, hours a week it takes whenever it is on (non-activities).
+    gap
+        Per student, difficulty of its tasks above the student's achievement (SD units); an
+        activity without one works at the whole-class position.
+    quality
+        Learning per hour relative to whole-class teaching at the same difficulty fit.
+    needs_access
+        Needs a device and connectivity: without access its time falls back to whole-class work.
+    autonomous
+        Students steer themselves: hours used scale with self-regulation and it feeds the
+        autonomy drive of engagement.
+    peer_contact
+        Its share adds to relatedness (students work with classmates).
+    exposure
+        ``(competency, weight)``: how much an hour of it exercises each ISTE competency.
+    builds_self_regulation, supports_self_regulation
+        Self-directed plans build self-regulation; feedback alongside doubles that growth.
+    engagement_drive
+        Extra engagement drive (logit scale) while on.
+    learning_multiplier
+        Factor on every student's weekly gain while on.
+    annual_cost, cost_item
+        Cost per student per year while on, booked under ``cost_item``.
+    perfect_diagnosis
+        Tutoring: teachers know every student's level and all class time is one-to-one.
+    """
+
+    name: str
+    switch: str
+    shares_class_time: bool = True
+    teacher_hours: HoursFn | None = None
+    fixed_hours: HoursFn | None = None
+    gap: GapFn | None = None
+    quality: QualityFn | None = None
+    needs_access: bool = False
+    autonomous: bool = False
+    peer_contact: bool = False
+    exposure: tuple[tuple[str, float], ...] = ()
+    builds_self_regulation: bool = False
+    supports_self_regulation: bool = False
+    engagement_drive: DriveFn | None = None
+    learning_multiplier: ScalarFn | None = None
+    annual_cost: ScalarFn | None = None
+    cost_item: str = ""
+    perfect_diagnosis: bool = False
+
+    @property
+    def parameter(self) -> Parameter:
+        """The registry entry of the switch."""
+        return REGISTRY[self.switch]
+
+    @property
+    def label(self) -> str:
+        """Plain-language name (the switch's registry label)."""
+        return self.parameter.label
+
+    @property
+    def evidence(self) -> str:
+        """Strength and source of the evidence behind it (from the registry)."""
+        p = self.parameter
+        return f"{p.evidence}: {p.source}"
+
+    def is_on(self, params: Params) -> bool:
+        """Whether the scenario switches it on."""
+        return bool(params.value(self.switch))
+
+    def weight(self, competency: str) -> float:
+        """Exposure weight of one ISTE competency (0 when it does not exercise it)."""
+        return dict(self.exposure).get(competency, 0.0)
+
+    def cost(self, params: Params) -> float:
+        """Cost per student per year (0 when off or free)."""
+        if self.annual_cost is None or not self.is_on(params):
+            return 0.0
+        return self.annual_cost(params)
+
+
+# --- what each practice means ----------------------------------------------------------------
+
+
+PositionFn = Callable[[Params, "InstitutionState", Array], Array]
+
+
+@dataclass(frozen=True)
+class PacingMode:
+    """One value of ``pacing.mode``: where students work on the curriculum.
+
+    Attributes
+    ----------
+    name
+        The ``pacing.mode`` value.
+    place
+        Week-0 positions, given the class calendar position of each student.
+    advance
+        Next week's positions, given the (already advanced) calendar position of each student.
+    spread_costs_time
+        Spread of positions in a class costs the teacher ``pacing.spread_cost_hours``.
+    uses_estimate
+        Needs the teacher's estimate of each student's level (lockstep does not).
+    self_steered
+        Students steer the whole-class time themselves: they pick their tasks (with the
+        self-choice error), study without the teacher's instruction (``self_study_quality``),
+        hours used scale with self-regulation and the time feeds the autonomy drive.
+    """
+
+    name: str
+    place: PositionFn
+    advance: PositionFn
+    spread_costs_time: bool = True
+    uses_estimate: bool = True
+    self_steered: bool = False
+
+    @property
+    def label(self) -> str:
+        """Plain-language description (the registry's choice label)."""
+        return dict(REGISTRY["pacing.mode"].choice_labels).get(self.name, self.name)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Switches and modes in force (``apply_policy`` replaces it; budget levers are ``Levers``).
+
+    Attributes
+    ----------
+    pacing
+        The ``pacing.mode`` value; ``mode`` is its object.
+    activities
+        Switched-on practices that share the class time a teacher personalizes, in table order.
+    extras
+        Switched-on practices that act alongside the activities (interest and style matching).
+    table
+        Every practice the run knows (to read the week's activity mix).
+    tutoring
+        One tutor per student (the idealized reference).
+    analytics
+        Learning-analytics tools for teachers.
+    adaptive_allocation
+        The term-end evaluation moves the budget.
+    """
+
+    pacing: str
+    mode: PacingMode
+    activities: tuple[Practice, ...]
+    extras: tuple[Practice, ...]
+    table: tuple[Practice, ...]
+    tutoring: bool
+    analytics: bool
+    adaptive_allocation: bool
+
+    @property
+    def personalized(self) -> tuple[str, ...]:
+        """Names of the switched-on activities."""
+        return tuple(p.name for p in self.activities)
+
+    def present(self, shares: Mapping[str, object]) -> list[Practice]:
+        """The activities in this week's mix (``shares`` keys), in table order."""
+        return [p for p in self.table if p.shares_class_time and p.name in shares]
+
+
+@dataclass
+class Levers:
+    """Budget levers the term-end evaluation may reallocate (per scenario units)."""
+
+    workshop_hours: float
+    coaching_hours: float
+    coaches_per_teacher: float
+    device_ratio: float
+
+    @classmethod
+    def from_params(cls, params: Params) -> Levers:
+        """Starting levers from the parameters."""
+        tr = params.training
+        return cls(tr.workshop_hours, tr.coaching_hours, tr.coaches_per_teacher,
+                   params.resources.device_ratio)
+
+    def apply(self, params: Params) -> Params:
+        """Parameters with these levers substituted (for costing)."""
+        return params.replace({
+            "training.workshop_hours": self.workshop_hours,
+            "training.coaching_hours": self.coaching_hours,
+            "training.coaches_per_teacher": self.coaches_per_teacher,
+            "resources.device_ratio": self.device_ratio,
+        })
+
+
 @dataclass
 class InstitutionState:
     """Everything the submodels read and write besides the parameters and the random streams.
@@ -174,5 +386,6 @@ class Streams:
         return cls(**dict(zip(NOISE_STREAMS, rng.spawn(len(NOISE_STREAMS)), strict=True)))
 
 
-__all__ = ["Accounts", "AdministratorState", "ClassState", "InstitutionState", "Roster",
-           "StudentState", "Streams", "TeacherState", "TermState", "WeekState", "factor_level"]
+__all__ = ["Accounts", "AdministratorState", "ClassState", "InstitutionState", "Levers",
+           "PacingMode", "Policy", "Practice", "Roster", "StudentState", "Streams", "TeacherState",
+           "TermState", "WeekState", "factor_level"]

@@ -25,8 +25,7 @@ import numpy as np
 
 from simulation.dynamics.tasks import self_choice_error, success_and_fit
 from simulation.params import Params
-from simulation.practices import Practice
-from simulation.state import InstitutionState, Streams
+from simulation.state import InstitutionState, Practice, Streams
 
 
 def activity_gaps(params: Params, state: InstitutionState,

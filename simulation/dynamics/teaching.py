@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.params import Params
-from simulation.practices import Practice
-from simulation.state import InstitutionState, Streams
+from simulation.state import InstitutionState, Practice, Streams
 
 
 def training_hours(state: InstitutionState) -> np.ndarray:
