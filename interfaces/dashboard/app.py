@@ -30,6 +30,7 @@ from interfaces.dashboard.components.survey_tables import SurveyTables
 from interfaces.dashboard.components.theme import PageStyle
 from interfaces.dashboard.session import Session
 from interfaces.dashboard.urlstate import session_from_query
+from interfaces.dashboard.wording import plain
 
 TITLE = "plsim: personalized-learning what-if explorer"
 
@@ -42,32 +43,41 @@ def settings_state(session: Session) -> tuple:
 
 @solara.component
 def Messages(session: Session, version: int = 0) -> None:
-    """Problems, notices and settings not applied yet."""
+    """Problems, notices and settings not applied yet (dense, so the charts stay in view)."""
     if session.message:
-        solara.Error(session.message)
+        solara.Error(session.message, dense=True, classes=["plsim-message"])
     if session.notice:
-        solara.Info(session.notice)
+        solara.Info(session.notice, dense=True)
     for warning in session.model.scenario.warnings:
-        solara.Info(f"Note on the current settings: {warning}")
+        solara.Info(f"Note on the current settings: {plain(warning)}", dense=True)
     pending = session.pending()
     if pending:
         solara.Warning("Not applied yet (they apply when you press Step or Run): "
-                       + "; ".join(c.text() for c in pending))
+                       + "; ".join(c.text() for c in pending), dense=True)
 
 
 @solara.component
-def Header(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]) -> None:
-    """Title and the view switches."""
+def ViewSwitches(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]
+                 ) -> None:
+    """The projector-view and show-controls switches."""
 
     def set_projector(on: bool) -> None:
         projector.set(on)
         if on:
             show_controls.set(False)
 
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
-        heading(TITLE, 2)
+    with solara.Row(style={"align-items": "center", "gap": "16px"}, classes=["plsim-switches"]):
         solara.Switch(label="Projector view", value=projector.value, on_value=set_projector)
         solara.Switch(label="Show controls", value=show_controls)
+
+
+@solara.component
+def Header(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]) -> None:
+    """Title and the view switches (the projector view puts the switches beside Step/Run)."""
+    with solara.Row(classes=["plsim-header"],
+                    style={"align-items": "center", "flex-wrap": "wrap", "gap": "4px 16px"}):
+        heading(TITLE, 2)
+        ViewSwitches(projector, show_controls)
 
 
 @solara.component
@@ -79,14 +89,14 @@ def MainTabs(session: Session, compare: CompareState, start_compare: Callable[[]
         with solara.lab.Tab("Charts"):
             Headline(session.model, version)
             LiveCharts(session.model, tuple(session.timeline), projector, session.horizon,
-                       version, session.series)
-            Timeline(tuple(session.timeline))
+                       version, session.series, session.reference)
+            Timeline(tuple(session.timeline), projector)
         with solara.lab.Tab("One class"):
             ClassView(session.model, projector, class_number.value, class_number.set, version)
         with solara.lab.Tab("Survey"):
             SurveyTables(session, version)
         with solara.lab.Tab("Compare"):
-            ComparePanel(session, compare, start_compare, version)
+            ComparePanel(session, compare, start_compare, version, projector)
         with solara.lab.Tab("Evidence"):
             EvidenceCards()
         with solara.lab.Tab("Export and share"):
@@ -110,10 +120,16 @@ def Page() -> None:
     PageStyle(projector.value)
     classes = ["plsim-page"] + (["plsim-projector"] if projector.value else [])
     with solara.Column(classes=classes, style={"padding": "8px 16px"}):
-        Header(projector, show_controls)
-        RunControls(session, version)
+        if projector.value:
+            with solara.Row(classes=["plsim-header"], style={
+                    "align-items": "center", "flex-wrap": "wrap", "gap": "4px 12px"}):
+                RunControls(session, version, True)
+                ViewSwitches(projector, show_controls)
+        else:
+            Header(projector, show_controls)
+            RunControls(session, version)
         Messages(session, version)
-        BudgetMeter(session, version)
+        BudgetMeter(session, version, projector.value)
         widths = [4, 8] if show_controls.value else [12]
         with solara.Columns(widths):
             if show_controls.value:
