@@ -40,12 +40,15 @@ class ChartLook:
     line: float = 2.5
     symbol: int = 9
     height: int = 300
-    width: int = 360
+    width: int = 270
 
 
 NORMAL = ChartLook()
 #: Projector charts: three across a 1366-pixel screen, two rows under the headline figures.
 PROJECTOR = ChartLook(text=17, title=20, line=4.0, symbol=14, height=250, width=425)
+
+#: Projector charts beside the controls: three across two thirds of a 1366-pixel screen.
+PROJECTOR_NARROW = ChartLook(text=14, title=16, line=3.5, symbol=12, height=250, width=280)
 
 #: Faint reference lines: same colours, dashed, this opaque.
 REFERENCE_OPACITY = 0.45
@@ -57,9 +60,11 @@ LARGE_SCALE = 1.35
 _SCALED = frozenset({"fontSize", "top", "left", "right", "bottom", "nameGap"})
 
 
-def chart_look(projector: bool) -> ChartLook:
-    """Look of the projector view or the normal one."""
-    return PROJECTOR if projector else NORMAL
+def chart_look(projector: bool, narrow: bool = False) -> ChartLook:
+    """Look of the projector view (``narrow``: beside the controls) or the normal one."""
+    if projector:
+        return PROJECTOR_NARROW if narrow else PROJECTOR
+    return NORMAL
 
 
 def _scaled(part: Any, factor: float) -> Any:
@@ -72,14 +77,16 @@ def _scaled(part: Any, factor: float) -> Any:
     return part
 
 
-def for_large_screens(option: dict[str, Any]) -> dict[str, Any]:
-    """The option with an ECharts media rule: in a chart at least :data:`LARGE_CHART_PX`
-    wide, type, margins and the legend's place grow by :data:`LARGE_SCALE`, so a
+def for_large_screens(option: dict[str, Any], min_width: int = LARGE_CHART_PX
+                      ) -> dict[str, Any]:
+    """The option with an ECharts media rule: in a chart at least ``min_width`` pixels wide
+    (what the chart measures on a 1920-pixel projector, :data:`LARGE_CHART_PX` for the live
+    panels), type, margins and the legend's place grow by :data:`LARGE_SCALE`, so a
     1920-pixel projector shows the type as large, for its size, as a 1366-pixel one."""
     larger = {k: _scaled(option[k], LARGE_SCALE)
               for k in ("title", "legend", "grid", "xAxis", "yAxis") if k in option}
     return {"baseOption": option,
-            "media": [{"query": {"minWidth": LARGE_CHART_PX}, "option": larger}]}
+            "media": [{"query": {"minWidth": min_width}, "option": larger}]}
 
 
 def base_option(option: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +109,7 @@ def legend_rows(labels: Sequence[str], lk: ChartLook) -> int:
 
 def _axis(name: str, lk: ChartLook, **extra: Any) -> dict[str, Any]:
     return {
-        "name": name, "nameLocation": "middle", "nameGap": lk.text * 2.6,
+        "name": name, "nameLocation": "middle", "nameGap": lk.text * 3.3,
         "nameTextStyle": {"fontSize": lk.text, "color": BLACK},
         "axisLabel": {"fontSize": lk.text, "color": BLACK},
         "axisLine": {"lineStyle": {"color": BLACK, "width": 1.5}},
@@ -120,7 +127,7 @@ def _base(title: str, lk: ChartLook, legend_labels: Sequence[str] = ()) -> dict[
                   "textStyle": {"fontSize": lk.title, "color": BLACK}},
         "legend": {"top": legend_top, "left": 0, "itemGap": 14, "data": list(legend_labels),
                    "textStyle": {"fontSize": lk.text, "color": BLACK}},
-        "grid": {"left": lk.text * 4.2, "right": lk.text * 1.2,
+        "grid": {"left": lk.text * 4.8, "right": lk.text * 1.2,
                  "top": legend_top + rows * (lk.text + 12) + lk.text * 0.6,
                  "bottom": lk.text * 3.9},
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": lk.text}},
@@ -156,16 +163,17 @@ def _points(weeks: Sequence[int], values: Sequence[float]) -> list[list[float]]:
 
 
 def panel_options(ts: pd.DataFrame, event_weeks: Sequence[int], horizon: int,
-                  projector: bool = False, reference: pd.DataFrame | None = None
-                  ) -> list[dict[str, Any]]:
+                  projector: bool = False, reference: pd.DataFrame | None = None,
+                  narrow: bool = False) -> list[dict[str, Any]]:
     """One ECharts option per live panel (achievement, engagement, gaps, preparedness,
     adoption and burnout, budget used), each policy change a numbered dashed line.
 
     ``reference`` (an earlier run: the status quo or a pinned run) is drawn under each live
     line, in the same colour, dashed and faint, up to the horizon; it is left out of the
-    legends (the page says what it is) and counted in the axis ranges.
+    legends (the page says what it is) and counted in the axis ranges. ``narrow``: projector
+    charts drawn beside the controls.
     """
-    lk = chart_look(projector)
+    lk = chart_look(projector, narrow)
     weeks = ts["week"].astype(int).tolist()
     last_week = max(horizon, weeks[-1])
     ref = None
@@ -228,15 +236,16 @@ def comparison_option(row: dict[str, Any], projector: bool = False) -> dict[str,
     equity gaps side by side (SD of the starting cohort; zero marked)."""
     lk = chart_look(projector)
     lines = compared_lines(row)
-    option = _base("Your settings minus the baseline, with the likely range (95%)", lk)
+    option = _base("Change, with the likely range", lk)
     option["legend"] = {"show": False}
-    option["grid"].update(left=lk.text * 14, right=lk.text * 3, bottom=lk.text * 3.6,
-                          top=lk.title + 20)
+    option["grid"].update(left=lk.text * 10.5, right=lk.text * 2, bottom=lk.text * 3.4,
+                          top=lk.title * 1.4 + 24)
     option["tooltip"] = {"trigger": "item", "textStyle": {"fontSize": lk.text}}
     everything = [v for _, est, low, high, _ in lines for v in (est, low, high) if v is not None]
     bound = max([abs(v) for v in everything] + [0.05]) * 1.25
-    option["xAxis"] = _axis("change, in SD of the starting cohort", lk, type="value",
+    option["xAxis"] = _axis("SD of the starting cohort", lk, type="value",
                             min=round(-bound, 2), max=round(bound, 2))
+    option["xAxis"]["nameGap"] = lk.text * 1.9
     option["yAxis"] = {"type": "category", "inverse": True,
                        "data": [label for label, *_ in lines],
                        "axisLabel": {"fontSize": lk.text, "color": BLACK},

@@ -44,11 +44,12 @@ def signed(value: float, digits: int = 2, unit: str = "") -> str:
 
 
 def interval(low: float | None, high: float | None, digits: int = 2, unit: str = "",
-             scale: float = 1.0) -> str:
+             scale: float = 1.0, short: bool = False) -> str:
     """A likely range in words, with enough digits that its ends differ.
 
-    ``likely between +0.05 and +0.11 SD``; ends that agree to four digits read
-    ``about +0.080 SD``; a missing end (one replicate) reads ``no range (one replicate)``.
+    ``likely between +0.05 and +0.11 SD`` (``short``: ``+0.05 to +0.11 SD``); ends that agree
+    to four digits read ``about +0.080 SD``; a missing end (one replicate) reads
+    ``no range (one replicate)``.
     """
     if low is None or high is None:
         return "no range (one replicate)"
@@ -56,7 +57,8 @@ def interval(low: float | None, high: float | None, digits: int = 2, unit: str =
     for d in range(digits, digits + 3):
         a, b = signed(low, d), signed(high, d)
         if a != b:
-            return f"likely between {a} and {b} {unit}".strip()
+            text = f"{a} to {b}" if short else f"likely between {a} and {b}"
+            return f"{text} {unit}".strip()
     return f"about {signed(0.5 * (low + high), digits + 1)} {unit}".strip()
 
 

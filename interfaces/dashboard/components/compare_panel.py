@@ -58,8 +58,9 @@ def use_comparison(session: Session, state: CompareState) -> Callable[[], None]:
     return start
 
 
-def result_lines(row: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(what, estimate, likely range) lines of a comparison row, in plain words."""
+def result_lines(row: dict[str, Any], short: bool = False) -> list[tuple[str, str, str]]:
+    """(what, estimate, likely range) lines of a comparison row, in plain words (``short``:
+    ranges as ``+0.05 to +0.11``, for the projector)."""
     effect = row["achievement_effect_sd"]
     iv = row["intervals"]
     pp = row["percentile_points"]
@@ -67,20 +68,22 @@ def result_lines(row: dict[str, Any]) -> list[tuple[str, str, str]]:
 
     def likely(key: str, digits: int = 2, unit: str = "SD", scale: float = 1.0) -> str:
         part = effect if key == "achievement" else iv[key]
-        return interval(part.get("ci_low"), part.get("ci_high"), digits, unit, scale)
+        return interval(part.get("ci_low"), part.get("ci_high"), digits, unit, scale, short)
 
     return [
         ("Achievement", signed(effect["estimate"], 2, "SD"), likely("achievement")),
-        ("Median student moves", signed(pp, 1, "percentile points"),
+        ("Median student moves", signed(pp, 1, "points" if short else "percentile points"),
          likely("percentile_points", 1, "points")),
-        ("Engagement", signed(100 * row["engagement_change"], 1, "percentage points"),
+        ("Engagement", signed(100 * row["engagement_change"], 1,
+                              "points" if short else "percentage points"),
          likely("engagement_change", 1, "points", 100.0)),
         ("Gap, top vs bottom quarter", signed(row["gap_bottom_top_change_sd"], 2, "SD"),
          likely("gap_bottom_top_change_sd")),
         ("Gap by home access", signed(row["gap_access_change_sd"], 2, "SD"),
          likely("gap_access_change_sd")),
         ("Cost per student per year", money(row["cost_per_student"]),
-         f"{_signed_money(row['cost_difference_per_student'])} against the baseline"),
+         f"{_signed_money(row['cost_difference_per_student'])} "
+         f"{'more' if short else 'against the baseline'}"),
         (f"Effect per {money(1000)} per student",
          "n/a (same cost)" if per_1000 is None else signed(per_1000, 3, "SD"),
          "" if per_1000 is None else likely("effect_sd_per_1000_per_student", 3)),
@@ -102,19 +105,25 @@ def CompareResult(outcome: CompareOutcome | None, projector: bool = False) -> No
         f'<span data-testid="compare-effect">Effect on achievement: '
         f"{signed(effect['estimate'], 2, 'SD')} "
         f"({signed(row['percentile_points'], 1, 'percentile points')})</span>"))
-    solara.Text(f"Your settings minus {arm_name(row['base'])} after {row['weeks']} weeks, "
-                f"{row['replicates']} paired replicates (same students and chance events in "
-                f"both), {outcome.seconds:.0f} s. Likely range: 95% interval over replicates.",
-                classes=["plsim-caption"])
+    if projector:
+        solara.Text(f"Your settings minus {arm_name(row['base'])}: {row['weeks']} weeks, "
+                    f"{row['replicates']} paired replicates; likely range: 95% interval.",
+                    classes=["plsim-caption"])
+    else:
+        solara.Text(f"Your settings minus {arm_name(row['base'])} after {row['weeks']} weeks, "
+                    f"{row['replicates']} paired replicates (same students and chance events "
+                    f"in both), {outcome.seconds:.0f} s. Likely range: 95% interval over "
+                    "replicates.", classes=["plsim-caption"])
     lk = chart_look(projector)
     with solara.ColumnsResponsive(12, large=[6, 6]):
         option = comparison_option(row, projector)
-        solara.FigureEcharts(option=for_large_screens(option) if projector else option,
+        solara.FigureEcharts(option=for_large_screens(option, 800) if projector else option,
                              responsive=True,
-                             attributes={"style": f"height: {lk.text * 16}px; width: 100%;",
+                             attributes={"style": f"height: {lk.text * 17}px; width: 100%;",
                                          "data-testid": "chart-compare"})
-        solara.HTML(tag="div", unsafe_innerHTML=html_table(
-            ["Outcome", "Change", "Likely range"], result_lines(row), test_id="compare-table"))
+        solara.HTML(tag="div", classes=["plsim-compare-table"], unsafe_innerHTML=html_table(
+            ["Outcome", "Change", "Likely range"], result_lines(row, projector),
+            test_id="compare-table"))
     heading("Settings that differ from the baseline", 4)
     solara.HTML(tag="div", unsafe_innerHTML=html_table(
         ["Setting", "Baseline", "Your settings"], outcome.differing, test_id="compare-diff"))

@@ -61,17 +61,19 @@ def Headline(model: PersonalizedLearningModel, version: int = 0) -> None:
 @solara.component
 def LiveCharts(model: PersonalizedLearningModel, events: Sequence[TimelineEvent] = (),
                projector: bool = False, horizon: int | None = None, version: int = 0,
-               series: pd.DataFrame | None = None, reference: Reference | None = None) -> None:
+               series: pd.DataFrame | None = None, reference: Reference | None = None,
+               narrow: bool = False) -> None:
     """The six live panels; each chart carries its latest value in ``data-last``.
 
     ``series`` is the weekly series to draw (default: the model's, read now); ``reference``
-    an earlier run drawn faintly behind it.
+    an earlier run drawn faintly behind it; ``narrow``: the controls take a third of the
+    projector's width.
     """
     ts = model.timeseries() if series is None else series
     end = horizon or model.weeks_per_year * int(model.values["institution"]["years"])
     options = panel_options(ts, [e.week for e in events], end, projector,
-                            None if reference is None else reference.series)
-    lk = chart_look(projector)
+                            None if reference is None else reference.series, narrow)
+    lk = chart_look(projector, narrow)
     last = ts.iloc[-1]
     note = f"Faint dashed lines: {reference.label}." if reference is not None else ""
     if projector and events:
@@ -126,12 +128,14 @@ def ClassView(model: PersonalizedLearningModel, projector: bool = False,
     data = class_data(model, number)
     lk = chart_look(projector)
 
-    def sized(option: dict) -> dict:
-        return for_large_screens(option) if projector else option
+    def sized(option: dict, wide_at: int) -> dict:
+        return for_large_screens(option, wide_at) if projector else option
 
-    solara.SliderInt("Class shown", value=data.number + 1, min=1, max=count,
-                     on_value=lambda n: set_number(int(n) - 1))
-    solara.Text(f"Class {data.number + 1} of {count}", classes=["plsim-week"])
+    with solara.Row(style={"align-items": "center", "gap": "4px 24px", "flex-wrap": "wrap"}):
+        solara.Text(f"Class {data.number + 1} of {count}", classes=["plsim-week"])
+        with solara.Column(style={"flex": "1 1 20em", "min-width": "16em"}):
+            solara.SliderInt("Class shown", value=data.number + 1, min=1, max=count,
+                             on_value=lambda n: set_number(int(n) - 1))
     solara.Text("Each dot is a student: further right = further along the course, higher = "
                 "more engaged. Triangles: students without full digital access.",
                 classes=["plsim-caption"])
@@ -140,11 +144,12 @@ def ClassView(model: PersonalizedLearningModel, projector: bool = False,
     with solara.ColumnsResponsive(12, large=[7, 5], classes=["plsim-class-charts"]):
         solara.FigureEcharts(responsive=True, option=sized(class_option(
             data.achievement, data.engagement, data.full_access, data.calendar_position,
-            data.x_range, data.number, projector)),
+            data.x_range, data.number, projector), 1000),
             attributes={"style": style,
                         "data-testid": "chart-class"})
         solara.FigureEcharts(responsive=True, option=sized(histogram_option(
-            data.all_achievement, data.achievement, data.x_range, data.number, projector)),
+            data.all_achievement, data.achievement, data.x_range, data.number, projector),
+            700),
             attributes={"style": style,
                         "data-testid": "chart-histogram"})
 

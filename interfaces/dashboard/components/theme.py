@@ -11,7 +11,7 @@ BASE_CSS = """
 .plsim-page .plsim-lever { margin-bottom: 18px !important; }
 .plsim-page .plsim-evidence { font-weight: bold; padding: 0 6px; border-radius: 4px;
   border: 1px solid #000; }
-.plsim-page .plsim-evidence-strong { background: #009E73; color: #fff; }
+.plsim-page .plsim-evidence-strong { background: #00694D; color: #fff; }
 .plsim-page .plsim-evidence-moderate { background: #56B4E9; color: #000; }
 .plsim-page .plsim-evidence-weak { background: #F0E442; color: #000; }
 .plsim-page .plsim-evidence-assumption { background: #fff; color: #000; }
@@ -27,6 +27,9 @@ BASE_CSS = """
 .plsim-page .plsim-meter-over .plsim-meter-text { color: #C00000; }
 .plsim-page .plsim-week { font-size: 1.3em; font-weight: bold; }
 .plsim-page .plsim-figure { min-width: 7em; }
+.plsim-page h1 { font-size: 1.5em; margin: 0; }
+.plsim-visually-hidden { position: absolute !important; width: 1px; height: 1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .plsim-page .plsim-slider-row .v-slider + .v-label, .plsim-page .plsim-slider-row .v-label,
 .plsim-page .plsim-number .v-label { position: absolute !important; width: 1px; height: 1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -41,7 +44,11 @@ BASE_CSS = """
 PROJECTOR_CSS = """
 .plsim-projector { --fs: max(20px, 1.46vw); font-size: var(--fs); padding-bottom: 0 !important;
   --plsim-chart-height: max(190px, calc((100vh - 5 * var(--fs) - 222px) / 2));
-  --plsim-class-height: max(300px, calc(100vh - 15 * var(--fs))); }
+  --plsim-class-height: max(300px, calc(100vh - 6 * var(--fs) - 230px)); }
+.plsim-projector.plsim-with-controls { --fs: max(16px, 1.17vw);
+  --plsim-chart-height: max(190px, calc((100vh - 9 * var(--fs) - 222px) / 2)); }
+.plsim-projector.plsim-with-controls .plsim-headline { gap: 2px 14px !important; }
+.plsim-projector.plsim-with-controls .plsim-figure { min-width: 4em; }
 .plsim-projector .v-label, .plsim-projector .v-input, .plsim-projector .v-select__selection,
 .plsim-projector .v-list-item__title, .plsim-projector .v-tab, .plsim-projector .v-alert,
 .plsim-projector .v-card__title, .plsim-projector .v-expansion-panel-header,
@@ -51,6 +58,8 @@ PROJECTOR_CSS = """
 .plsim-projector .v-tab--active { font-weight: bold; text-decoration: underline; }
 .plsim-projector .v-tabs-bar { height: calc(2 * var(--fs)) !important; }
 .plsim-projector .v-alert { margin-bottom: 4px !important; }
+.plsim-projector .v-alert.error--text, .plsim-projector .v-alert.error--text * {
+  color: #B00020 !important; }
 .plsim-projector h1 { font-size: calc(1.7 * var(--fs)); }
 .plsim-projector h2 { font-size: calc(1.3 * var(--fs)); margin: 0; }
 .plsim-projector h3 { font-size: calc(1.2 * var(--fs)); }
@@ -70,6 +79,12 @@ PROJECTOR_CSS = """
   white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }
 .plsim-projector .plsim-charts > .col { padding-top: 2px; padding-bottom: 2px; }
+.plsim-projector .plsim-compare-table td, .plsim-projector .plsim-compare-table th {
+  font-size: calc(0.95 * var(--fs)) !important; padding: 2px 6px; }
+.plsim-projector .plsim-survey td, .plsim-projector .plsim-survey th {
+  font-size: calc(0.9 * var(--fs)) !important; padding: 1px 6px; line-height: 1.2; }
+.plsim-projector .plsim-controls-column { max-height: calc(100vh - 5.5 * var(--fs) - 60px);
+  overflow-y: auto; }
 .plsim-projector .v-slider__thumb { width: 22px; height: 22px; left: -11px; }
 .plsim-projector .v-slider__track-container { height: 6px !important; }
 """
