@@ -201,11 +201,10 @@ def comparison_chart(row: dict[str, Any], projector: bool = False) -> Figure:
     ax.axvline(0.0, color=GREY, linewidth=lk.line / 1.5)
     ax.set_yticks(range(len(lines)), [label for label, *_ in lines][::-1], fontsize=lk.text)
     ax.set_ylim(-0.6, len(lines) - 0.3)
-    fig.suptitle("Your settings minus the baseline: change, with the likely range (95%)",
+    fig.suptitle(f"{arm_name(row['scenario']).capitalize()} minus "
+                 f"{arm_name(row.get('base', 'baseline'))}: change, likely range (95%)",
                  fontsize=lk.title, fontweight="bold", x=0.01, ha="left")
-    ax.set_title(f"{arm_name(row['scenario'])} minus {arm_name(row.get('base', 'baseline'))}, "
-                 f"after "
-                 f"{row['weeks']} weeks, {row['replicates']} paired replicates",
+    ax.set_title(f"after {row['weeks']} weeks, {row['replicates']} paired replicates",
                  fontsize=lk.text, loc="left")
     ax.set_xlabel("change, in SD of the starting cohort", fontsize=lk.text)
     ax.tick_params(labelsize=lk.text)
