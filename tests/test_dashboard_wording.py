@@ -229,6 +229,14 @@ def test_captions_cards_and_changes_name_no_identifiers(session):
                       "$500 per student per year")
 
 
+def test_a_value_out_of_range_says_the_range_in_plain_words(session):
+    assert not session.set_text("administrators.budget_per_student", "-5")
+    assert session.message == ("Budget per student per year: '-5' is outside the allowed range "
+                               "(from $0 to $100,000 per student per year)")
+    assert not session.set_text("training.coaching_hours", "500")
+    assert session.message.endswith("(from 0 to 80 hours per teacher a year)")
+
+
 def test_validator_messages_lose_their_identifiers():
     text = wording.plain("your settings: [training] coaching_hours = 40 but "
                          "training.coaches_per_teacher = 0")

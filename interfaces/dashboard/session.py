@@ -247,7 +247,8 @@ class Session:
         if lever is None:
             self.message = f"{name!r} is not a lever of this dashboard"
             return False
-        checked, error = checks.check(lever.param, value, lever.label)
+        checked, error = checks.check(lever.param, value, lever.label,
+                                      allowed=wording.allowed_text(lever))
         return self._store(name, checked, error)
 
     def set_text(self, name: str, text: str) -> bool:
@@ -256,7 +257,8 @@ class Session:
         if lever is None:
             self.message = f"{name!r} is not a lever of this dashboard"
             return False
-        parsed, error = checks.parse(lever.param, text, lever.label)
+        parsed, error = checks.parse(lever.param, text, lever.label,
+                                     allowed=wording.allowed_text(lever))
         return self._store(name, parsed, error)
 
     def set_seed_text(self, text: str) -> bool:

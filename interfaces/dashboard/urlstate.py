@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 from interfaces.dashboard import values as checks
 from interfaces.dashboard.levers import BY_NAME, LEVERS
 from interfaces.dashboard.session import BASELINE, Session
+from interfaces.dashboard.wording import allowed_text
 from simulation.scenario import bundled_names
 
 MAX_QUERY = 4000
@@ -69,7 +70,8 @@ def parse_query(search: str | None) -> LinkSettings:
                 out.seed = int(seed)  # type: ignore[arg-type]
         elif name in BY_NAME:
             lever = BY_NAME[name]
-            value, error = checks.parse(lever.param, raw, lever.label)
+            value, error = checks.parse(lever.param, raw, lever.label,
+                                        allowed=allowed_text(lever))
             if error:
                 out.problems.append(error)
             else:

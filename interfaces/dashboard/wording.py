@@ -13,9 +13,8 @@ from typing import Any
 from experiments.reporting.money import currency_symbol, money
 from interfaces.dashboard.levers import BY_NAME, Lever
 
-__all__ = ["arm_name", "currency_symbol", "interval", "money", "plain", "refusal", "signed",
-           "term_text",
-           "unit_text", "value_text"]
+__all__ = ["allowed_text", "arm_name", "currency_symbol", "interval", "money", "plain",
+           "refusal", "signed", "term_text", "unit_text", "value_text"]
 
 #: Registry units as a person reads them (``{money}`` is the currency symbol).
 UNITS: dict[str, str] = {
@@ -100,6 +99,19 @@ def value_text(lever: Lever, value: Any, symbol: str | None = None) -> str:
         return f"{number:.0%} {UNITS[p.unit]}".replace("% success rate", "% success")
     text = f"{number:,.0f}" if p.kind == "int" else f"{number:,.4g}"
     return f"{text} {unit_text(lever, symbol)}".strip()
+
+
+def allowed_text(lever: Lever, symbol: str | None = None) -> str | None:
+    """A numeric lever's range in plain words: ``from $0 to $100,000 per student per year``."""
+    p = lever.param
+    if p.kind not in ("int", "float") or p.low is None or p.high is None:
+        return None
+    if p.unit.startswith("currency"):
+        return f"from {money(p.low, symbol)} to {money(p.high, symbol)} per student per year"
+    if p.unit in PERCENT_UNITS:
+        return f"from {p.low:.0%} to {p.high:.0%}"
+    whole = "a whole number " if p.kind == "int" else ""
+    return f"{whole}from {p.low:,.4g} to {p.high:,.4g} {unit_text(lever, symbol)}".strip()
 
 
 _SECTION_KEY = re.compile(r"\[(\w+)\] (\w+)")
