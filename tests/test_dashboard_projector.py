@@ -172,7 +172,9 @@ def test_the_three_workshop_exercises_fit_a_1366_by_768_projector(server, chromi
         chromium, server + "?preset=self_paced_unequal_access", width, height)
     try:
         run_to(page, 18)
-        in_view(page, ("headline-gap-by-home-access", "chart-equity-gaps"), width, height)
+        page.get_by_text("Note on the current settings").first.wait_for()  # a notice, and yet
+        in_view(page, [f"headline-{h}" for h in HEADLINES] + [f"chart-{c}" for c in CHARTS],
+                width, height)
         page.screenshot(path=str(shots / "exercise2_charts.png"))
         page.get_by_role("tab", name="One class").click()
         page.get_by_test_id("chart-class").wait_for()

@@ -207,7 +207,7 @@ def panel_options(ts: pd.DataFrame, event_weeks: Sequence[int], horizon: int,
                                   "opacity": REFERENCE_OPACITY},
                     "itemStyle": {"color": colour, "opacity": REFERENCE_OPACITY},
                     "data": _points(ref_weeks, values)})
-        low, high, step = axis_limits(panel, shown)
+        low, high, step = axis_limits(panel, shown, 3 if projector else 5)
         if panel.title == "Budget used":
             low = 0.0
             option["series"][0]["markArea"] = {"silent": True, "itemStyle": {

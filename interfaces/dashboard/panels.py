@@ -84,9 +84,9 @@ PANELS: tuple[Panel, ...] = (
 )
 
 
-def _nice_step(span: float) -> float:
-    """A round tick step giving about five ticks over ``span``."""
-    raw = span / 5.0
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step giving about ``ticks`` ticks over ``span``."""
+    raw = span / ticks
     power = 10.0 ** math.floor(math.log10(raw))
     for m in (1.0, 2.0, 2.5, 5.0, 10.0):
         if raw <= m * power:
@@ -94,9 +94,10 @@ def _nice_step(span: float) -> float:
     return 10.0 * power
 
 
-def axis_limits(panel: Panel, values: Iterable[float]) -> tuple[float, float, float]:
+def axis_limits(panel: Panel, values: Iterable[float], ticks: int = 5
+                ) -> tuple[float, float, float]:
     """``(low, high, tick step)``: y limits holding every value, at least ``min_span`` wide,
-    on multiples of a round step."""
+    on multiples of a round step giving about ``ticks`` ticks."""
     finite = [v for v in values if math.isfinite(v)]
     lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
     if hi - lo < panel.min_span:
@@ -109,5 +110,5 @@ def axis_limits(panel: Panel, values: Iterable[float]) -> tuple[float, float, fl
     if panel.ceiling is not None and hi > panel.ceiling:
         lo, hi = max(lo - (hi - panel.ceiling), panel.floor if panel.floor is not None
                      else -math.inf), panel.ceiling
-    step = _nice_step(hi - lo)
+    step = _nice_step(hi - lo, ticks)
     return (math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step, step)

@@ -83,7 +83,8 @@ def LiveCharts(model: PersonalizedLearningModel, events: Sequence[TimelineEvent]
         solara.HTML(tag="div", classes=["plsim-caption", "plsim-reference"],
                     attributes={"title": note, "data-testid": "chart-note"},
                     unsafe_innerHTML=html.escape(note))
-    style = ("width: 100%; height: var(--plsim-chart-height);" if projector
+    style = ("width: 100%; height: calc(var(--plsim-chart-height) - var(--plsim-alerts, 0px) "
+             "/ 2);" if projector
              else f"height: {lk.height}px; width: 100%;")
     with solara.ColumnsResponsive(12, large=4, classes=["plsim-charts"]):
         for panel, option in zip(PANELS, options):
@@ -140,7 +141,8 @@ def ClassView(model: PersonalizedLearningModel, projector: bool = False,
                 "more engaged. Triangles: students without full digital access.",
                 classes=["plsim-caption"])
     style = (f"width: 100%; height: {lk.height + 80}px;" if not projector
-             else "width: 100%; height: var(--plsim-class-height);")
+             else "width: 100%; height: calc(var(--plsim-class-height) - "
+             "var(--plsim-alerts, 0px));")
     with solara.ColumnsResponsive(12, large=[7, 5], classes=["plsim-class-charts"]):
         solara.FigureEcharts(responsive=True, option=sized(class_option(
             data.achievement, data.engagement, data.full_access, data.calendar_position,

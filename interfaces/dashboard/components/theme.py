@@ -47,6 +47,8 @@ PROJECTOR_CSS = """
   --plsim-class-height: max(300px, calc(100vh - 6 * var(--fs) - 230px)); }
 .plsim-projector.plsim-with-controls { --fs: max(16px, 1.17vw);
   --plsim-chart-height: max(190px, calc((100vh - 9 * var(--fs) - 222px) / 2)); }
+.plsim-projector:has(.v-alert) { --plsim-alerts: calc(2.3 * var(--fs) + 4px); }
+.plsim-projector:has(.v-alert ~ .v-alert) { --plsim-alerts: calc(4.6 * var(--fs) + 8px); }
 .plsim-projector.plsim-with-controls .plsim-headline { gap: 2px 14px !important; }
 .plsim-projector.plsim-with-controls .plsim-figure { min-width: 4em; }
 .plsim-projector .v-label, .plsim-projector .v-input, .plsim-projector .v-select__selection,
