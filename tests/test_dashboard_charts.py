@@ -46,6 +46,14 @@ def test_live_charts_draw_the_status_quo_faintly_behind_the_run(session):
     assert all("(reference)" not in name for name in option["legend"]["data"])
 
 
+def test_the_unchanged_baseline_runs_exactly_on_its_faint_reference(session):
+    _step(session, 5)
+    live = session.series.set_index("week")
+    reference = session.reference.series.set_index("week").loc[live.index]
+    assert (live["achievement_mean"] == reference["achievement_mean"]).all()
+    assert (live["gap_access"] == reference["gap_access"]).all()
+
+
 def test_a_pinned_run_replaces_the_status_quo_and_survives_reset(session):
     _step(session, 4)
     session.pin()
