@@ -115,13 +115,21 @@ def _describe(name: str, value: Any) -> str:
     return f"{value} {unit}".strip() if unit not in ("1", "-") else str(value)
 
 
+def _setting_label(name: str) -> str:
+    """A setting that is not a lever, in words: its registry description when short."""
+    description = REGISTRY[name].description.strip().rstrip(".")
+    if 0 < len(description) <= 60:
+        return description
+    return name.split(".", 1)[-1].replace("_", " ").capitalize()
+
+
 def differing_settings(result: ComparisonResult, alternative: Scenario) -> list[tuple[str, str,
                                                                                        str]]:
     """Settings that differ between the baseline and ``alternative``, in plain words."""
     out = []
     for name, base_value, alt_value in result.differing_settings(alternative):
         lever = BY_NAME.get(name)
-        label = lever.label if lever else name.split(".", 1)[-1].replace("_", " ").capitalize()
+        label = lever.label if lever else _setting_label(name)
         out.append((label, _describe(name, base_value), _describe(name, alt_value)))
     return out
 

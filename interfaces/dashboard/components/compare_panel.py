@@ -119,7 +119,9 @@ def CompareResult(outcome: CompareOutcome | None, projector: bool = False) -> No
         option = comparison_option(row, projector)
         solara.FigureEcharts(option=for_large_screens(option, 800) if projector else option,
                              responsive=True,
-                             attributes={"style": f"height: {lk.text * 17}px; width: 100%;",
+                             attributes={"style": "height: calc(13 * var(--fs)); width: 100%;"
+                                         if projector else
+                                         f"height: {lk.text * 17}px; width: 100%;",
                                          "data-testid": "chart-compare"})
         solara.HTML(tag="div", classes=["plsim-compare-table"], unsafe_innerHTML=html_table(
             ["Outcome", "Change", "Likely range"], result_lines(row, projector),

@@ -60,6 +60,12 @@ PROJECTOR_CSS = """
 .plsim-projector .v-tab--active { font-weight: bold; text-decoration: underline; }
 .plsim-projector .v-tabs-bar { height: calc(2 * var(--fs)) !important; }
 .plsim-projector .v-alert { margin-bottom: 4px !important; }
+.plsim-projector .v-select.v-text-field { padding-top: calc(0.9 * var(--fs)) !important;
+  margin-top: 0 !important; }
+.plsim-projector .v-select .v-label { line-height: 1.2 !important; height: auto !important; }
+.plsim-projector .v-select__selection { line-height: 1.35 !important; }
+.plsim-projector .v-select .v-label--active {
+  transform: translateY(calc(-1.05 * var(--fs))) scale(.75) !important; }
 .plsim-projector .v-alert.error--text, .plsim-projector .v-alert.error--text * {
   color: #B00020 !important; }
 .plsim-projector h1 { font-size: calc(1.7 * var(--fs)); }
