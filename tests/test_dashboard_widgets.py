@@ -463,3 +463,22 @@ def test_components_render_inside_mesa_solaraviz():
     assert np.isfinite(model.metrics["achievement_mean"])
     rc.close()
     model.release()
+
+
+def _note(rc) -> str:
+    return " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets
+                    if (w.attributes or {}).get("data-testid") == "chart-note")
+
+
+def test_pin_this_run_makes_it_the_faint_reference_on_the_charts(page):
+    assert "status quo" in _note(page)
+    assert _button(page, "Pin this run").disabled  # nothing to pin at week 0
+    for _ in range(3):
+        _button(page, "Step").click()
+    _button(page, "Pin this run").click()
+    assert "pinned run: baseline_guangdong_2024, to week 3" in _note(page)
+    option = charts.base_option(_chart(page, "chart-achievement").option)
+    faint = [s for s in option["series"] if s["name"].endswith("(reference)")]
+    assert len(faint) == 3 and len(faint[0]["data"]) == 4
+    _button(page, "Unpin").click()
+    assert "status quo" in _note(page)
