@@ -130,7 +130,7 @@ def test_a_facilitator_session_end_to_end(server, browser, tmp_path):
     page = w.page
     try:
         # a preset is chosen
-        page.locator(".plsim-preset [role=button]").click()
+        page.locator(".plsim-preset .v-input__slot").click()
         page.get_by_role("option", name="coaching_only", exact=True).click()
         page.get_by_text("Question: Does sustained instructional coaching pay off?").wait_for()
 
@@ -140,7 +140,7 @@ def test_a_facilitator_session_end_to_end(server, browser, tmp_path):
         for _ in range(10):
             slider.press("ArrowRight")
         page.locator(".plsim-lever-training-workshop_hours").get_by_text(
-            "now 10 hours/teacher/year").wait_for()
+            "now 10 hours per teacher a year").wait_for()
 
         # Step advances and a chart changes
         chart = page.get_by_test_id("chart-achievement")
@@ -176,6 +176,7 @@ def test_a_facilitator_session_end_to_end(server, browser, tmp_path):
         differing = page.get_by_test_id("compare-diff").inner_text()
         assert "Workshop hours per teacher" in differing and "Coaching hours" in differing
         assert "likely between" in page.get_by_test_id("compare-table").inner_text()
+        assert page.get_by_test_id("chart-compare").is_visible()
         _save(page, "dashboard_compare.png")
 
         # the exported scenario validates; data and charts download
@@ -226,10 +227,11 @@ def test_a_shared_link_reproduces_the_settings(server, browser):
         page.get_by_text("Question:").first.wait_for()
         assert "mastery" in page.locator(".plsim-preset").inner_text()
         page.locator(".plsim-lever-resources-device_ratio").get_by_text(
-            "now 0.3 devices/student").wait_for()
+            "now 0.3 devices per student").wait_for()
         page.locator(".plsim-lever-training-plc_hours").get_by_text("now 12 hours").wait_for()
         page.get_by_role("tab", name="Export and share").click()
         href = page.get_by_test_id("share-link").get_attribute("href")
+        assert href.startswith(server + "?"), href  # absolute: it works pasted anywhere
         for part in ("preset=mastery_pacing", "seed=7", "resources.device_ratio=0.3",
                      "training.plc_hours=12"):
             assert part in href

@@ -29,6 +29,12 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COACHING = {"training.coaching_hours": 40.0, "training.coaches_per_teacher": 0.1}
 
 
+@pytest.fixture(autouse=True)
+def default_currency(monkeypatch):
+    """Money reads ``$`` whatever the environment of the test run says."""
+    monkeypatch.delenv("PLSIM_CURRENCY", raising=False)
+
+
 @pytest.fixture
 def session():
     s = Session(seed=3)
@@ -282,16 +288,24 @@ def test_class_chart_draws_one_point_per_student_of_the_class(session):
 
 def test_projector_charts_use_larger_type_and_thicker_lines(session):
     ts = session.model.timeseries()
-    normal, big = charts.panel_options(ts, [], 36)[0], charts.panel_options(ts, [], 36, True)[0]
+    normal = charts.panel_options(ts, [], 36)[0]
+    responsive = charts.panel_options(ts, [], 36, True)[0]
+    big = charts.base_option(responsive)
     assert big["title"]["textStyle"]["fontSize"] > normal["title"]["textStyle"]["fontSize"]
     assert big["series"][0]["lineStyle"]["width"] > normal["series"][0]["lineStyle"]["width"]
+    # a wide chart (a 1920-pixel projector) scales its type up again
+    media = responsive["media"][0]
+    assert media["query"]["minWidth"] == charts.LARGE_CHART_PX
+    larger = media["option"]["title"]["textStyle"]["fontSize"]
+    assert larger == pytest.approx(big["title"]["textStyle"]["fontSize"] * charts.LARGE_SCALE)
 
 
 # --- comparison ---------------------------------------------------------------------------------
 
 def test_comparison_reports_the_settings_that_differ(session):
     _set_all(session, COACHING)
-    outcome = compare_job.run_comparison(session.candidate(), BASELINE, replicates=2, workers=1)
+    outcome = compare_job.run_comparison(session.candidate(), BASELINE, replicates=2,
+                                         pool=compare_job.ComparePool(1))
     labels = [label for label, _, _ in outcome.differing]
     assert labels == ["Coaching hours per teacher", "Instructional coaches per teacher"]
     assert outcome.row["achievement_effect_sd"]["ci_low"] is not None
@@ -312,7 +326,8 @@ def test_chart_downloads_are_png_images_with_the_timeline(session):
 
 def test_comparing_the_baseline_with_itself_is_refused(session):
     with pytest.raises(UserError, match="same as"):
-        compare_job.run_comparison(session.candidate(), BASELINE, replicates=2, workers=1)
+        compare_job.run_comparison(session.candidate(), BASELINE, replicates=2,
+                                   pool=compare_job.ComparePool(1))
 
 
 # --- widgets ------------------------------------------------------------------------------------
@@ -369,7 +384,7 @@ def _type(rc, label: str, text: str) -> None:
     field.fire_event("keyup.enter")
 
 
-BUDGET_LABEL = "Budget per student per year (currency/student/year)"
+BUDGET_LABEL = "Budget per student per year ($)"
 
 
 def _lever(rc, name: str, widget_class=v.Slider):
@@ -381,8 +396,8 @@ def test_a_moved_lever_is_pending_until_step_then_refused_with_a_reason(page):
     _lever(page, "training.coaching_hours").v_model = 20.0
     assert "Not applied yet" in _alerts(page) and "Coaching hours" in _alerts(page)
     _button(page, "Step").click()
-    assert "coaching needs coaches" in _alerts(page)
-    assert "Week 0 of 36 \u00b7 term 1" in _texts(page)
+    assert "Coaching needs coaches" in _alerts(page)
+    assert "Week 0 of 36 \u00b7 term 1 starts" in _texts(page)
 
 
 def test_bad_typed_budget_shows_a_message_and_keeps_the_page(page):
@@ -401,9 +416,11 @@ def _meter(rc) -> str:
 def test_budget_meter_turns_red_when_spending_exceeds_the_budget(page):
     assert 'data-over="false"' in _meter(page)
     _lever(page, "resources.device_ratio").v_model = 0.5  # devices per student: 100 a year each
-    assert 'data-over="false"' in _meter(page) and "(33%)" in _meter(page)
+    assert 'data-over="false"' in _meter(page) and "33% of the budget of $300" in _meter(page)
     _type(page, BUDGET_LABEL, "50")
-    assert 'data-over="true"' in _meter(page) and "OVER BUDGET" in _meter(page)
+    assert 'data-over="true"' in _meter(page)
+    assert "Over budget: your settings cost $100 per student a year, $50 more than the budget " \
+        "of $50" in _meter(page)
     box = [w for w in page.find(solara.widgets.HTML).widgets
            if "budget-meter" in (w.unsafe_innerHTML or "")][0]
     assert "plsim-meter-over" in box.attributes["class"]
@@ -414,7 +431,8 @@ def test_projector_view_enlarges_type_and_hides_the_controls(page):
     switch.v_model = True
     assert page.find(v.Sheet, class_="d-flex ma-0 plsim-page plsim-projector").widgets
     assert not page.find(v.Select, label="Preset (a scenario from the library)").widgets
-    assert _chart(page, "chart-achievement").option["title"]["textStyle"]["fontSize"] >= 20
+    option = charts.base_option(_chart(page, "chart-achievement").option)
+    assert option["title"]["textStyle"]["fontSize"] >= 17
 
 
 def test_run_button_runs_to_the_end_of_the_term(page, monkeypatch):
@@ -423,7 +441,7 @@ def test_run_button_runs_to_the_end_of_the_term(page, monkeypatch):
     deadline = time.monotonic() + 60
     def finished() -> bool:
         labels = [c for w in page.find(v.Btn).widgets for c in w.children if isinstance(c, str)]
-        return "Week 18 of 36 \u00b7 term 2" in _texts(page) and "Run" in labels
+        return "Week 18 of 36 \u00b7 end of term 1" in _texts(page) and "Run" in labels
 
     while not finished():
         assert time.monotonic() < deadline, _texts(page)[:5]
@@ -445,3 +463,22 @@ def test_components_render_inside_mesa_solaraviz():
     assert np.isfinite(model.metrics["achievement_mean"])
     rc.close()
     model.release()
+
+
+def _note(rc) -> str:
+    return " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets
+                    if (w.attributes or {}).get("data-testid") == "chart-note")
+
+
+def test_pin_this_run_makes_it_the_faint_reference_on_the_charts(page):
+    assert "status quo" in _note(page)
+    assert _button(page, "Pin this run").disabled  # nothing to pin at week 0
+    for _ in range(3):
+        _button(page, "Step").click()
+    _button(page, "Pin this run").click()
+    assert "pinned run: baseline_guangdong_2024, to week 3" in _note(page)
+    option = charts.base_option(_chart(page, "chart-achievement").option)
+    faint = [s for s in option["series"] if s["name"].endswith("(reference)")]
+    assert len(faint) == 3 and len(faint[0]["data"]) == 4
+    _button(page, "Unpin").click()
+    assert "status quo" in _note(page)

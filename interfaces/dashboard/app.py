@@ -18,6 +18,7 @@ import solara.lab
 from mesa.visualization.utils import update_counter
 
 from interfaces.dashboard.compare_job import CompareState
+from interfaces.dashboard.components.a11y import AccessibilityFixes
 from interfaces.dashboard.components.budget_meter import BudgetMeter
 from interfaces.dashboard.components.common import heading
 from interfaces.dashboard.components.compare_panel import ComparePanel, use_comparison
@@ -30,6 +31,7 @@ from interfaces.dashboard.components.survey_tables import SurveyTables
 from interfaces.dashboard.components.theme import PageStyle
 from interfaces.dashboard.session import Session
 from interfaces.dashboard.urlstate import session_from_query
+from interfaces.dashboard.wording import plain
 
 TITLE = "plsim: personalized-learning what-if explorer"
 
@@ -42,51 +44,76 @@ def settings_state(session: Session) -> tuple:
 
 @solara.component
 def Messages(session: Session, version: int = 0) -> None:
-    """Problems, notices and settings not applied yet."""
+    """Problems, notices and settings not applied yet (dense, so the charts stay in view)."""
     if session.message:
-        solara.Error(session.message)
+        solara.Error(session.message, dense=True, classes=["plsim-message"])
     if session.notice:
-        solara.Info(session.notice)
+        solara.Info(session.notice, dense=True)
     for warning in session.model.scenario.warnings:
-        solara.Info(f"Note on the current settings: {warning}")
+        solara.Info(f"Note on the current settings: {plain(warning)}", dense=True)
     pending = session.pending()
     if pending:
         solara.Warning("Not applied yet (they apply when you press Step or Run): "
-                       + "; ".join(c.text() for c in pending))
+                       + "; ".join(c.text() for c in pending), dense=True)
 
 
 @solara.component
-def Header(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]) -> None:
-    """Title and the view switches."""
+def ViewSwitches(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]
+                 ) -> None:
+    """The projector-view and show-controls switches."""
 
     def set_projector(on: bool) -> None:
         projector.set(on)
         if on:
             show_controls.set(False)
 
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
-        heading(TITLE, 2)
+    with solara.Row(style={"align-items": "center", "gap": "16px"}, classes=["plsim-switches"]):
         solara.Switch(label="Projector view", value=projector.value, on_value=set_projector)
         solara.Switch(label="Show controls", value=show_controls)
 
 
 @solara.component
+def Header(projector: solara.Reactive[bool], show_controls: solara.Reactive[bool]) -> None:
+    """Title and the view switches (the projector view puts the switches beside Step/Run)."""
+    with solara.Row(classes=["plsim-header"],
+                    style={"align-items": "center", "flex-wrap": "wrap", "gap": "4px 16px"}):
+        heading(TITLE, 1)
+        ViewSwitches(projector, show_controls)
+
+
+@solara.component
+def TopBar(session: Session, projector: solara.Reactive[bool],
+           show_controls: solara.Reactive[bool], version: int = 0) -> None:
+    """Title, switches and run controls; the projector view puts them on one row."""
+    if projector.value:
+        solara.v.Html(tag="h1", class_="plsim-visually-hidden", children=[TITLE])
+        with solara.Row(classes=["plsim-header"], style={
+                "align-items": "center", "flex-wrap": "wrap", "gap": "4px 12px"}):
+            RunControls(session, version, True)
+            ViewSwitches(projector, show_controls)
+    else:
+        Header(projector, show_controls)
+        RunControls(session, version)
+
+
+@solara.component
 def MainTabs(session: Session, compare: CompareState, start_compare: Callable[[], None],
-             projector: bool, class_number: solara.Reactive[int], version: int = 0) -> None:
+             projector: bool, class_number: solara.Reactive[int], version: int = 0,
+             narrow: bool = False) -> None:
     """Charts, one class, survey, compare, evidence, export: one tab each."""
     tab = solara.use_reactive(0)
     with solara.lab.Tabs(value=tab, lazy=True):
         with solara.lab.Tab("Charts"):
             Headline(session.model, version)
             LiveCharts(session.model, tuple(session.timeline), projector, session.horizon,
-                       version, session.series)
-            Timeline(tuple(session.timeline))
+                       version, session.series, session.reference, narrow)
+            Timeline(tuple(session.timeline), projector)
         with solara.lab.Tab("One class"):
             ClassView(session.model, projector, class_number.value, class_number.set, version)
         with solara.lab.Tab("Survey"):
-            SurveyTables(session, version)
+            SurveyTables(session, version, projector)
         with solara.lab.Tab("Compare"):
-            ComparePanel(session, compare, start_compare, version)
+            ComparePanel(session, compare, start_compare, version, projector)
         with solara.lab.Tab("Evidence"):
             EvidenceCards()
         with solara.lab.Tab("Export and share"):
@@ -108,20 +135,26 @@ def Page() -> None:
 
     solara.Title("plsim dashboard")
     PageStyle(projector.value)
-    classes = ["plsim-page"] + (["plsim-projector"] if projector.value else [])
+    AccessibilityFixes()
+    classes = ["plsim-page"] + (["plsim-projector"] if projector.value else []) + (
+        ["plsim-with-controls"] if show_controls.value else [])
+    # Every child keeps its place whatever the view switches say, so switching views never
+    # re-creates the charts (a chart destroyed while it initializes logs an error).
     with solara.Column(classes=classes, style={"padding": "8px 16px"}):
-        Header(projector, show_controls)
-        RunControls(session, version)
+        TopBar(session, projector, show_controls, version)
         Messages(session, version)
-        BudgetMeter(session, version)
-        widths = [4, 8] if show_controls.value else [12]
-        with solara.Columns(widths):
-            if show_controls.value:
-                with solara.Column():
+        BudgetMeter(session, version, projector.value)
+        shown = show_controls.value
+        with solara.Row(classes=["plsim-body"], style={"align-items": "flex-start",
+                                                       "gap": "16px"}):
+            with solara.Column(classes=["plsim-controls-column"], style=(
+                    {"flex": "0 0 31%", "max-width": "31%"} if shown
+                    else {"display": "none"})):
+                if shown:
                     LeverPanel(session, settings_state(session))
-            with solara.Column():
+            with solara.Column(style={"flex": "1 1 0", "min-width": "0"}):
                 MainTabs(session, compare, start_compare, projector.value, class_number,
-                         version)
+                         version, shown)
 
 
 page = Page()

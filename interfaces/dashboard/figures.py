@@ -18,7 +18,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from interfaces.dashboard.panels import BLACK, BLUE, GREY, OVER, PANELS, SKY, VERMILION
+from interfaces.dashboard.charts import compared_lines
+from interfaces.dashboard.panels import (
+    BLACK,
+    BLUE,
+    GREY,
+    OVER,
+    PANELS,
+    SKY,
+    VERMILION,
+    axis_limits,
+)
+from interfaces.dashboard.wording import arm_name
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,10 @@ def live_charts(ts: pd.DataFrame, event_weeks: Sequence[int], event_texts: Seque
     """
     lk = look(projector)
     data = ts.assign(budget_used_pct=100.0 * ts["budget_used"])
+    for panel in PANELS:
+        for column, _, _ in panel.series:
+            if column != "budget_used_pct":
+                data[column] = panel.scale * ts[column]
     footer = [f"{i}. after week {w}: {t}" for i, (w, t) in
               enumerate(zip(event_weeks, event_texts), start=1)]
     rows = 0.07 * len(footer) * lk.text / 11.0
@@ -96,12 +111,13 @@ def live_charts(ts: pd.DataFrame, event_weeks: Sequence[int], event_texts: Seque
         note.text(0.0, 1.0, "Policy changes during the run:\n" + "\n".join(footer),
                   fontsize=lk.text, va="top", ha="left", transform=note.transAxes)
     last_week = max(horizon, int(data["week"].max()))
-    for ax, (title, ylabel, series, ylim) in zip(axes.flat, PANELS):
-        for column, label, colour in series:
+    for ax, panel in zip(axes.flat, PANELS):
+        title, ylabel = panel.title, panel.ylabel
+        for column, label, colour in panel.series:
             ax.plot(data["week"], data[column], color=colour, linewidth=lk.line, label=label)
         ax.set_xlim(0, last_week)
-        if ylim:
-            ax.set_ylim(*ylim)
+        ax.set_ylim(*axis_limits(panel, [float(v) for c, _, _ in panel.series
+                                         for v in data[c]])[:2])
         if title == "Budget used":
             ax.axhline(100.0, color=OVER, linewidth=lk.line, linestyle=":", label="budget")
             ax.set_ylim(0, max(110.0, float(data["budget_used_pct"].max()) * 1.1))
@@ -161,38 +177,36 @@ def class_view(achievement: np.ndarray, engagement: np.ndarray, full_access: np.
     return fig
 
 
-COMPARED: tuple[tuple[str, str], ...] = (
-    ("achievement_effect_sd", "Achievement"),
-    ("gap_bottom_top_change_sd", "Gap, top vs bottom quarter"),
-    ("gap_access_change_sd", "Gap by access"),
-)
-
-
 def comparison_chart(row: dict[str, Any], projector: bool = False) -> Figure:
-    """Effects in SD with their 95% intervals (paired replicates), one line per outcome."""
+    """Effects in SD with their 95% intervals (paired replicates), one line per outcome.
+
+    The title is two short lines above the axes (a long single line was cut off at the
+    figure's edge); the subtitle names both arms and the horizon.
+    """
     lk = look(projector)
-    fig = Figure(figsize=(11.0, 3.6), dpi=lk.dpi, layout="constrained")
+    lines = compared_lines(row)
+    fig = Figure(figsize=(11.0, 4.4), dpi=lk.dpi, layout="constrained")
     ax = fig.subplots()
-    for i, (key, _label) in enumerate(COMPARED):
-        if key == "achievement_effect_sd":
-            est, low, high = (row[key][k] for k in ("estimate", "ci_low", "ci_high"))
-        else:
-            est = row[key]
-            low, high = (row["intervals"].get(key, {}).get(k) for k in ("ci_low", "ci_high"))
-        y = len(COMPARED) - 1 - i
+    for i, (_label, est, low, high, text) in enumerate(lines):
+        y = len(lines) - 1 - i
         if low is not None and high is not None:
-            ax.plot([low, high], [y, y], color=BLUE, linewidth=lk.line * 2.5,
+            ax.plot([low, high], [y, y], color=SKY, linewidth=lk.line * 4,
                     solid_capstyle="butt")
         ax.scatter([est], [y], s=lk.marker * 2, color=BLACK, zorder=3)
-        ax.text(est, y + 0.22, f"{est:+.2f}", ha="center", fontsize=lk.text, fontweight="bold")
+        ax.annotate(text, (est, y), xytext=(0, lk.text * 0.9), textcoords="offset points",
+                    ha="center", fontsize=lk.text, fontweight="bold")
+    values = [v for _, est, low, high, _ in lines for v in (est, low, high) if v is not None]
+    bound = max([abs(v) for v in values] + [0.05]) * 1.3
+    ax.set_xlim(-bound, bound)
     ax.axvline(0.0, color=GREY, linewidth=lk.line / 1.5)
-    ax.set_yticks(range(len(COMPARED)), [label for _, label in COMPARED][::-1],
-                  fontsize=lk.text)
-    ax.set_ylim(-0.6, len(COMPARED) - 0.4)
-    ax.set_title(f"{row['scenario']} minus {row.get('base', 'baseline')}: change after "
-                 f"{row['weeks']} weeks (bar: likely range, 95%)", fontsize=lk.title,
-                 loc="left", fontweight="bold")
-    ax.set_xlabel("standard deviations of the starting cohort", fontsize=lk.text)
+    ax.set_yticks(range(len(lines)), [label for label, *_ in lines][::-1], fontsize=lk.text)
+    ax.set_ylim(-0.6, len(lines) - 0.3)
+    fig.suptitle(f"{arm_name(row['scenario']).capitalize()} minus "
+                 f"{arm_name(row.get('base', 'baseline'))}: change, likely range (95%)",
+                 fontsize=lk.title, fontweight="bold", x=0.01, ha="left")
+    ax.set_title(f"after {row['weeks']} weeks, {row['replicates']} paired replicates",
+                 fontsize=lk.text, loc="left")
+    ax.set_xlabel("change, in SD of the starting cohort", fontsize=lk.text)
     ax.tick_params(labelsize=lk.text)
     ax.grid(True, axis="x", color="#DDDDDD")
     for spine in ("top", "right"):

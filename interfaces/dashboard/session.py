@@ -16,12 +16,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from interfaces.dashboard import values as checks
+from interfaces.dashboard import wording
 from interfaces.dashboard.levers import BY_NAME, LEVERS
+from simulation import api
 from simulation.costs import annual_costs
 from simulation.errors import UserError
 from simulation.model import PersonalizedLearningModel
@@ -46,7 +49,8 @@ class Change:
         lever = BY_NAME.get(self.name)
         if lever is None:
             return f"{self.name}: {self.old} \u2192 {self.new}"
-        return f"{lever.label}: {lever.format(self.old)} \u2192 {lever.format(self.new)}"
+        return (f"{lever.label}: {wording.value_text(lever, self.old)} \u2192 "
+                f"{wording.value_text(lever, self.new)}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,31 @@ class TimelineEvent:
 def lever_values(scenario: Scenario) -> dict[str, Any]:
     """The value of every lever in a scenario."""
     return {lever.name: scenario.get(lever.name) for lever in LEVERS}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An earlier run drawn faintly behind the live charts.
+
+    Attributes
+    ----------
+    label
+        What it is, in words (``status quo`` or the pinned run's description).
+    series
+        Its weekly series (the model's time-series columns).
+    pinned
+        Whether a person pinned it (else it is the status-quo baseline).
+    """
+
+    label: str
+    series: pd.DataFrame
+    pinned: bool = False
+
+
+@lru_cache(maxsize=32)
+def baseline_series(seed: int, weeks: int) -> pd.DataFrame:
+    """The status-quo scenario's weekly series at ``seed`` (computed once per process)."""
+    return api.run(BASELINE, seed=seed, weeks=weeks, snapshots=False).timeseries
 
 
 class Session:
@@ -91,20 +120,25 @@ class Session:
         self.version = 0
         self.seed = seed
         self.timeline: list[TimelineEvent] = []
+        self.pinned: Reference | None = None
+        problems: list[str] = []
         if preset not in bundled_names():
-            self.message = f"unknown preset {preset!r}; started from {BASELINE}"
+            problems.append(f"unknown preset {preset!r}; started from {BASELINE}")
             preset = BASELINE
         self.preset = load_scenario(preset)
         self.settings = lever_values(self.preset)
         for name, value in (overrides or {}).items():
-            self.set(name, value)
+            if not self.set(name, value) and self.message:
+                problems.append(self.message)
         try:
             scenario = self.candidate()
         except UserError as exc:
-            self.message = f"{exc}; started from the preset {preset} instead"
+            problems.append(f"{exc} These settings were not used: the dashboard started from "
+                            f"the preset {preset} instead.")
             self.settings = lever_values(self.preset)
             scenario = self.preset
         self._build(scenario)
+        self.message = " ".join(problems) or None
 
     # --- reading -----------------------------------------------------------------------------
     @property
@@ -136,10 +170,12 @@ class Session:
             out.append(Change(SEED_NAME, self.model_seed, self.seed))
         return out
 
-    def merged_values(self) -> dict[str, dict[str, Any]]:
-        """The preset's values with the current settings laid over them (not validated)."""
+    def merged_values(self, settings: Mapping[str, Any] | None = None
+                      ) -> dict[str, dict[str, Any]]:
+        """The preset's values with ``settings`` (default: the current ones) laid over them
+        (not validated)."""
         merged = {s: dict(kv) for s, kv in self.preset.values.items()}
-        for name, value in self.settings.items():
+        for name, value in (self.settings if settings is None else settings).items():
             section, key = name.split(".", 1)
             merged[section][key] = value
         return merged
@@ -147,6 +183,33 @@ class Session:
     def planned_costs(self) -> dict[str, float]:
         """Annual cost per student of the current settings, by lever and in total."""
         return annual_costs(self.merged_values())
+
+    def running_costs(self) -> dict[str, float]:
+        """Annual cost per student of the settings the run uses now (applied ones)."""
+        return annual_costs(self.merged_values(self.applied))
+
+    @property
+    def reference(self) -> Reference:
+        """The run drawn faintly behind the live charts: the pinned one, else the status quo."""
+        if self.pinned is not None:
+            return self.pinned
+        return Reference("status quo (no policy change), same seed",
+                         baseline_series(self.model_seed, self.horizon))
+
+    def pin(self) -> None:
+        """Keep this run's series as the faint reference (it survives Reset and presets)."""
+        with self.lock:
+            changes = len(self.pending()) + sum(len(e.changes) for e in self.timeline)
+            label = (f"pinned run: {self.preset.name}, to week {self.week}"
+                     + (f", {changes} change{'s' if changes != 1 else ''}" if changes else ""))
+            self.pinned = Reference(label, self.series.copy(), pinned=True)
+            self._touch()
+
+    def unpin(self) -> None:
+        """Go back to the status quo as the reference."""
+        with self.lock:
+            self.pinned = None
+            self._touch()
 
     def budget(self) -> float:
         """The current settings' budget per student per year."""
@@ -164,7 +227,14 @@ class Session:
         changed = {n: v for n, v in chosen.items() if self.preset.get(n) != v}
         if not changed:
             return self.preset
-        scenario = self.preset.with_overrides(changed, label="your settings")
+        values = self.merged_values(chosen)
+        refused = wording.refusal(values, annual_costs(values))
+        if refused:
+            raise UserError(refused)
+        try:
+            scenario = self.preset.with_overrides(changed, label="your settings")
+        except UserError as exc:
+            raise UserError(wording.plain(str(exc))) from None
         n = len(changed)
         return replace(scenario, name=DASHBOARD_NAME,
                        description=f"{self.preset.name} with {n} setting"
@@ -177,7 +247,8 @@ class Session:
         if lever is None:
             self.message = f"{name!r} is not a lever of this dashboard"
             return False
-        checked, error = checks.check(lever.param, value, lever.label)
+        checked, error = checks.check(lever.param, value, lever.label,
+                                      allowed=wording.allowed_text(lever))
         return self._store(name, checked, error)
 
     def set_text(self, name: str, text: str) -> bool:
@@ -186,7 +257,8 @@ class Session:
         if lever is None:
             self.message = f"{name!r} is not a lever of this dashboard"
             return False
-        parsed, error = checks.parse(lever.param, text, lever.label)
+        parsed, error = checks.parse(lever.param, text, lever.label,
+                                     allowed=wording.allowed_text(lever))
         return self._store(name, parsed, error)
 
     def set_seed_text(self, text: str) -> bool:

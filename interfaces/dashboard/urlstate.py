@@ -7,6 +7,8 @@ must be a bundled scenario's name and each lever goes through the same checks as
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -14,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 from interfaces.dashboard import values as checks
 from interfaces.dashboard.levers import BY_NAME, LEVERS
 from interfaces.dashboard.session import BASELINE, Session
+from interfaces.dashboard.wording import allowed_text
 from simulation.scenario import bundled_names
 
 MAX_QUERY = 4000
@@ -67,7 +70,8 @@ def parse_query(search: str | None) -> LinkSettings:
                 out.seed = int(seed)  # type: ignore[arg-type]
         elif name in BY_NAME:
             lever = BY_NAME[name]
-            value, error = checks.parse(lever.param, raw, lever.label)
+            value, error = checks.parse(lever.param, raw, lever.label,
+                                        allowed=allowed_text(lever))
             if error:
                 out.problems.append(error)
             else:
@@ -85,3 +89,29 @@ def session_from_query(search: str | None) -> Session:
         problems = "; ".join(link.problems)
         session.message = f"{problems}. {session.message}" if session.message else problems
     return session
+
+
+#: Set by ``plsim dashboard`` to the address it serves, for links made outside a browser.
+ADDRESS_VAR = "PLSIM_DASHBOARD_ADDRESS"
+
+
+def share_url(query: str, headers: Mapping[str, Sequence[str]] | None = None,
+              fallback: str | None = None) -> str:
+    """The absolute link to these settings, as the person's browser reached the dashboard.
+
+    ``headers`` are the page request's headers (``host``, and ``x-forwarded-proto`` or
+    ``x-forwarded-host`` behind a proxy); without them the address ``plsim dashboard`` serves
+    (``fallback``, default ``$PLSIM_DASHBOARD_ADDRESS``, else ``http://127.0.0.1:8765/``).
+    """
+    def first(name: str) -> str | None:
+        values = (headers or {}).get(name) or []
+        return str(values[0]).split(",")[0].strip() if values else None
+
+    host = first("x-forwarded-host") or first("host")
+    if host:
+        base = f"{first('x-forwarded-proto') or 'http'}://{host}/"
+    else:
+        base = fallback or os.environ.get(ADDRESS_VAR) or "http://127.0.0.1:8765/"
+    if not base.endswith("/"):
+        base += "/"
+    return f"{base}?{query}" if query else base

@@ -16,7 +16,7 @@ _FALSE = {"false", "off", "no", "0"}
 
 
 def check(param: Parameter, value: Any, label: str | None = None,
-          shown: str | None = None) -> tuple[Any, str | None]:
+          shown: str | None = None, allowed: str | None = None) -> tuple[Any, str | None]:
     """Coerce ``value`` to the parameter's kind and check its range or choices.
 
     Parameters
@@ -29,6 +29,8 @@ def check(param: Parameter, value: Any, label: str | None = None,
         How the page names the lever in messages (default: the dotted name).
     shown
         The value as the person typed it, for messages (default: ``repr(value)``).
+    allowed
+        What is allowed, in the page's words (default: the registry's ``allowed()`` text).
     """
     name = label or param.name
     said = shown if shown is not None else repr(value)
@@ -52,11 +54,13 @@ def check(param: Parameter, value: Any, label: str | None = None,
         number = int(number)
     low, high = param.low, param.high
     if (low is not None and number < low) or (high is not None and number > high):
-        return None, f"{name}: {said} is outside the allowed range ({param.allowed()})"
+        return None, f"{name}: {said} is outside the allowed range " \
+                     f"({allowed or param.allowed()})"
     return number, None
 
 
-def parse(param: Parameter, text: str, label: str | None = None) -> tuple[Any, str | None]:
+def parse(param: Parameter, text: str, label: str | None = None,
+          allowed: str | None = None) -> tuple[Any, str | None]:
     """Parse text typed by a person (or read from a URL) and check it.
 
     Thousands separators (``1,000``) and surrounding spaces are accepted.
@@ -77,8 +81,8 @@ def parse(param: Parameter, text: str, label: str | None = None) -> tuple[Any, s
     try:
         number = float(raw.replace(",", "").replace("_", ""))
     except ValueError:
-        return None, f"{name}: {raw!r} is not a number ({param.allowed()})"
-    return check(param, number, label, shown=repr(raw))
+        return None, f"{name}: {raw!r} is not a number ({allowed or param.allowed()})"
+    return check(param, number, label, shown=repr(raw), allowed=allowed)
 
 
 def parse_seed(text: str) -> tuple[int | None, str | None]:

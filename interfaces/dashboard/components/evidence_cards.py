@@ -6,31 +6,28 @@ import solara
 
 from interfaces.dashboard.components.common import heading, labelled
 from interfaces.dashboard.components.lever_panel import EvidenceBadge
+from interfaces.dashboard.evidence import explanation
 from interfaces.dashboard.levers import GROUPS, WHEN_TEXT, Lever, in_group
-
-STRENGTH_TEXT = {
-    "strong": "several rigorous studies or meta-analyses",
-    "moderate": "some studies, or strong evidence about a related practice",
-    "weak": "few or indirect studies",
-    "assumption": "no source: a modelling assumption to question",
-}
+from interfaces.dashboard.wording import money, plain, unit_text, value_text
 
 
 def card_lines(lever: Lever) -> list[tuple[str, str]]:
     """(heading, text) lines of a lever's card, all read from the registry."""
     p = lever.param
-    if p.kind in ("int", "float"):
-        allowed = f"{p.low:,.4g} to {p.high:,.4g} {lever.unit}".strip()
+    if p.kind in ("int", "float") and p.unit.startswith("currency"):
+        allowed = f"{money(p.low)} to {money(p.high)} per student per year"
+    elif p.kind in ("int", "float"):
+        allowed = f"{p.low:,.4g} to {p.high:,.4g} {unit_text(lever)}".strip()
     elif p.kind == "choice":
         allowed = "; ".join(lever.choice_label(c) for c in p.choices)
     else:
         allowed = "on or off"
     return [
-        ("What it is", p.description),
-        ("Default", lever.format(p.default)),
+        ("What it is", plain(p.description)),
+        ("Default", value_text(lever, p.default)),
         ("Allowed", allowed),
         ("Source", p.source),
-        ("Evidence", f"{p.evidence} ({STRENGTH_TEXT[p.evidence]})"),
+        ("What the evidence says", explanation(lever)),
         ("During a run", f"a change applies {WHEN_TEXT[lever.when]}"),
     ]
 
@@ -39,7 +36,7 @@ def card_lines(lever: Lever) -> list[tuple[str, str]]:
 def EvidenceCard(lever: Lever) -> None:
     """One lever's card."""
     with solara.Card(lever.label, margin=0, style={"margin-bottom": "10px"}):
-        EvidenceBadge(lever.param.evidence)
+        EvidenceBadge(lever)
         for label, text in card_lines(lever):
             labelled(label, text)
 

@@ -6,6 +6,7 @@ import html
 import json
 
 import solara
+import solara.lab
 
 from interfaces.dashboard import figures
 from interfaces.dashboard.classview import class_data
@@ -13,7 +14,7 @@ from interfaces.dashboard.compare_job import CompareState
 from interfaces.dashboard.components.common import labelled
 from interfaces.dashboard.exports import run_csv, scenario_toml
 from interfaces.dashboard.session import Session
-from interfaces.dashboard.urlstate import query_string
+from interfaces.dashboard.urlstate import query_string, share_url
 from simulation.errors import UserError
 
 
@@ -68,9 +69,11 @@ def ExportPanel(session: Session, compare: CompareState, projector: bool,
                 lambda: json.dumps(compare.outcome.result.to_json(), indent=2, default=str),
                 filename=f"{stem}_comparison.json", label="Download comparison (JSON)",
                 mime_type="application/json")
-    query = query_string(session)
+    link = share_url(query_string(session), solara.lab.headers.value)
     labelled("Link to these settings", "open it to get the same preset, levers and seed; "
              "bookmark it or send it to participants")
     solara.HTML(tag="div", unsafe_innerHTML=(
-        f'<a data-testid="share-link" href="?{html.escape(query)}" target="_blank">'
-        f"?{html.escape(query)}</a>"))
+        f'<a data-testid="share-link" href="{html.escape(link)}" target="_blank" '
+        f'rel="noopener">{html.escape(link)}</a>'))
+    solara.Text("The dashboard is built with Mesa and Solara (solara.dev).",
+                classes=["plsim-caption"])

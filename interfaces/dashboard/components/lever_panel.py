@@ -5,8 +5,10 @@ from __future__ import annotations
 import solara
 
 from interfaces.dashboard.components.common import act
+from interfaces.dashboard.evidence import finding
 from interfaces.dashboard.levers import GROUPS, TYPED, WHEN_TEXT, Lever, in_group
 from interfaces.dashboard.session import Session
+from interfaces.dashboard.wording import currency_symbol, unit_text, value_text
 from simulation.scenario import bundled_scenarios
 
 
@@ -19,8 +21,8 @@ def caption(lever: Lever, value: object, pending: bool) -> str:
     p = lever.param
     parts = []
     if p.kind in ("int", "float"):
-        parts.append(f"now {lever.format(value)}")
-        parts.append(f"default {lever.format(p.default)}")
+        parts.append(f"now {value_text(lever, value)}")
+        parts.append(f"default {value_text(lever, p.default)}")
         parts.append(f"range {_bound(p.low)} to {_bound(p.high)}")
     else:
         parts.append(f"default {lever.short(p.default)}")
@@ -35,11 +37,17 @@ def lever_class(name: str) -> str:
     return "plsim-lever-" + name.replace(".", "-")
 
 
+def badge_class(lever: Lever) -> str:
+    """Colour class of a lever's badge: strength, or ``negative`` when it finds no help."""
+    if "not help" in finding(lever):
+        return "plsim-evidence-negative"
+    return f"plsim-evidence-{lever.param.evidence}"
+
+
 @solara.component
-def EvidenceBadge(strength: str) -> None:
-    """``evidence: strong`` etc., coloured."""
-    solara.Text(f"evidence: {strength}",
-                classes=["plsim-evidence", f"plsim-evidence-{strength}"])
+def EvidenceBadge(lever: Lever) -> None:
+    """What the evidence says, e.g. ``evidence: strong that it does not help``, coloured."""
+    solara.Text(finding(lever), classes=["plsim-evidence", badge_class(lever)])
 
 
 @solara.component
@@ -53,8 +61,23 @@ def TypedNumber(session: Session, lever: Lever, value: float) -> None:
         ok = act(session, lambda: session.set_text(lever.name, new))
         set_error("" if ok else (session.message or "not accepted"))
 
-    solara.InputText(f"{lever.label} ({lever.unit})", value=text, on_value=on_text,
-                     continuous_update=False, error=error or False)
+    unit = currency_symbol() if lever.param.unit.startswith("currency") else unit_text(lever)
+    solara.InputText(f"{lever.label} ({unit})" if unit else lever.label, value=text,
+                     on_value=on_text, continuous_update=False, error=error or False)
+
+
+@solara.component
+def NumberBox(session: Session, lever: Lever, value: float) -> None:
+    """The number beside a slider, typed; its label is read out, not shown."""
+    shown = f"{value:,.0f}" if lever.param.kind == "int" else f"{value:.4g}"
+    text, set_text = solara.use_state(shown, key=f"{lever.name}-{shown}")
+
+    def on_text(new: str) -> None:
+        set_text(new)
+        act(session, lambda: session.set_text(lever.name, new))
+
+    solara.InputText(f"{lever.label}: type a number", value=text, on_value=on_text,
+                     continuous_update=False, classes=["plsim-number"])
 
 
 @solara.component
@@ -78,16 +101,21 @@ def LeverControl(session: Session, lever: Lever, value: object, pending: bool) -
                           value=lever.choice_label(str(value)),
                           on_value=lambda text: on_value(lever.choice_value(text)))
         else:
-            unit = f" ({lever.unit})" if lever.unit else ""
-            solara.Text(f"{lever.label}{unit}", classes=["plsim-lever-label"])
-            if p.kind == "int":
-                solara.SliderInt("", value=int(value), min=int(p.low), max=int(p.high),
-                                 on_value=on_value)
-            else:
-                solara.SliderFloat("", value=float(value), min=float(p.low),
-                                   max=float(p.high), step=lever.step(), on_value=on_value)
+            unit = unit_text(lever)
+            solara.Text(f"{lever.label} ({unit})" if unit else lever.label,
+                        classes=["plsim-lever-label"])
+            with solara.Row(gap="8px", style={"align-items": "center"},
+                            classes=["plsim-slider-row"]):
+                if p.kind == "int":
+                    solara.SliderInt(lever.label, value=int(value), min=int(p.low),
+                                     max=int(p.high), on_value=on_value)
+                else:
+                    solara.SliderFloat(lever.label, value=float(value), min=float(p.low),
+                                       max=float(p.high), step=lever.step(),
+                                       on_value=on_value)
+                NumberBox(session, lever, float(value))  # type: ignore[arg-type]
         with solara.Row(gap="6px", style={"align-items": "baseline", "flex-wrap": "wrap"}):
-            EvidenceBadge(p.evidence)
+            EvidenceBadge(lever)
             solara.Text(caption(lever, value, pending), classes=["plsim-caption"])
 
 
