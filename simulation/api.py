@@ -55,13 +55,19 @@ def weeks_per_year(scenario: Scenario) -> int:
 #: Longest horizon simulated (years); longer ones are refused before any work.
 MAX_YEARS = 50
 
-#: Rough cost of simulating one student for one week (seconds), for time estimates.
-SECONDS_PER_STUDENT_WEEK = 2e-6
+#: Estimated single-core model time per student and simulated week (seconds), for estimates.
+SECONDS_PER_STUDENT_WEEK = 1.0e-6
+
+#: Estimated fixed time per run (building the population, collecting outputs), in seconds.
+SECONDS_PER_RUN = 0.02
 
 
 def estimated_seconds(scenario: Scenario, weeks: float, runs: float = 1) -> float:
-    """A rough estimate of the time ``runs`` runs of ``weeks`` weeks take on one core."""
-    return SECONDS_PER_STUDENT_WEEK * scenario.params.institution.n_students * weeks * runs
+    """A quick estimate (not a measurement) of the single-core time of ``runs`` runs of
+    ``weeks`` weeks: :data:`SECONDS_PER_RUN` per run plus :data:`SECONDS_PER_STUDENT_WEEK` per
+    student and week (about what the kernel takes for the bundled baseline)."""
+    students = scenario.params.institution.n_students
+    return float(runs) * (SECONDS_PER_RUN + SECONDS_PER_STUDENT_WEEK * students * float(weeks))
 
 
 def describe_seconds(seconds: float) -> str:

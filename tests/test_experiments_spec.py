@@ -177,7 +177,7 @@ def test_spec_values_of_the_wrong_type_are_refused_not_converted(
     ('method = "sobol"\nn = 4', 'method = "lhs"\nn = 100000000', "plans 200,000,000 runs"),
     ('method = "sobol"\nn = 4', 'method = "morris"\nn = 10000000', "plans 60,000,000 runs"),
     ("weeks = 4", "weeks = 1000000000", "a horizon of 1,000,000,000 weeks is not allowed: at "
-     "most 2,600 weeks"),
+     "most 1,800 weeks (50 years)"),
 ])
 def test_huge_designs_and_horizons_are_refused_up_front_with_the_estimate(
         tmp_path: Path, old: str, new: str, expected: str) -> None:

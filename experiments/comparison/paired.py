@@ -280,12 +280,12 @@ def compare(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UserError(f"seed must be a whole number of 0 or more, got {seed!r}")
     if weeks is None:
-        weeks = api.weeks_per_year(base_sc) * int(base_sc.values["institution"]["years"])
+        weeks = api.weeks_per_year(base_sc) * base_sc.params.institution.years
     if weeks < 1:
         raise UserError(f"weeks must be at least 1, got {weeks!r}")
     arms = [base_sc, *alt_scs]
-    students = max(int(a.values["institution"]["n_students"]) for a in arms)
-    check_size("compare", len(arms) * replicates, students, weeks, what="the comparison")
+    largest = max(arms, key=lambda a: a.params.institution.n_students)
+    check_size("compare", len(arms) * replicates, largest, weeks, what="the comparison")
     plan = ComparisonPlan(arms=tuple(arms), labels=tuple(_unique_labels([s.name for s in arms])),
                           replicates=replicates, weeks=weeks, seed=seed)
     if executor is None:

@@ -139,7 +139,7 @@ class SpecFile(_Strict):
     scenario: str = "baseline_guangdong_2024"
     root_seed: int | None = Field(default=None, ge=0)
     replicates: int = Field(default=1, ge=1, le=1000)
-    weeks: int | None = Field(default=None, ge=1)  # at most MAX_WEEKS (check_size)
+    weeks: int | None = Field(default=None, ge=1)  # at most api.MAX_YEARS years (check_size)
     invalid_points: Literal["error", "record"] = "error"
     overrides: dict[str, Any] = Field(default_factory=dict)
     all_parameters: AllParametersEntry | None = None
@@ -569,8 +569,7 @@ def _check_design(spec: ExperimentSpec, where: str) -> None:
         users = " or ".join(f'method = "{n}"' for n, m in METHODS.items() if m.uses_groups)
         raise SpecError(f"{where}: factor '{grouped[0].name}' sets group = {grouped[0].group!r}, "
                         f"but groups are only used by Morris designs; remove it or use {users}")
-    students = int(spec.base.values["institution"]["n_students"])
-    check_size(where, planned_points(spec) * spec.replicates, students, spec.weeks, SpecError)
+    check_size(where, planned_points(spec) * spec.replicates, spec.base, spec.weeks, SpecError)
 
 
 def planned_points(spec: ExperimentSpec) -> int:

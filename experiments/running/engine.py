@@ -19,11 +19,11 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from experiments.design.limits import readable_duration
 from experiments.running.executors import Executor
 from experiments.running.tasks import RunContext, RunRecord, RunTask
 from experiments.storage.experiment_store import ResultsStore
 from experiments.storage.provenance import environment
+from simulation import api
 
 __all__ = ["PILOT_MIN_RUNS", "pending_tasks", "run_pending"]
 
@@ -163,6 +163,6 @@ def _print_estimate(durations: list[float], remaining: int, workers: int, log: T
                     bar: Any) -> None:
     per_run = statistics.median(durations)
     seconds = per_run * remaining / max(1, workers)
-    bar.write(f"pilot: {len(durations)} runs took {per_run:.3f} s each (median) -> about "
-              f"{readable_duration(seconds)} for the remaining {remaining} runs on {workers} "
+    bar.write(f"pilot: {len(durations)} runs took {per_run:.3f} s each (median) -> "
+              f"{api.describe_seconds(seconds)} for the remaining {remaining} runs on {workers} "
               "worker(s)", file=log)
