@@ -125,6 +125,7 @@ def run(
     snapshots: bool = True,
     progress: Callable[[int], None] | None = None,
     rng: Any = None,
+    survey: bool = True,
 ) -> RunResult:
     """Run a scenario and collect its outputs; the model is released afterwards.
 
@@ -144,6 +145,11 @@ def run(
         Called with the week number after each step.
     rng
         A ``numpy.random.SeedSequence`` (experiment runner) instead of ``seed``.
+    survey
+        Compute the synthetic survey at week 0 and at the end (``RunResult.survey``); without
+        it ``survey`` is empty. Callers that discard it (the experiment runner) save two
+        survey draws a run; the survey uses no model randomness, so the other outputs are the
+        same either way.
     """
     sc = _scenario(scenario, overrides)
     if weeks is None:
@@ -152,13 +158,14 @@ def run(
     model = PersonalizedLearningModel(scenario=sc, seed=None if rng is not None else seed,
                                       rng=rng, snapshots=snapshots)
     try:
-        start = model.survey()
+        start = model.survey() if survey else pd.DataFrame()
         model.run_weeks(weeks, progress)
         return RunResult(
             # without a seed the model draws one: record it, so the run can be repeated
             scenario=sc, seed=seed if rng is not None or seed is not None else model.seed,
             weeks=weeks, timeseries=model.timeseries(),
-            survey=pd.concat([start, model.survey()], ignore_index=True),
+            survey=(pd.concat([start, model.survey()], ignore_index=True) if survey
+                    else pd.DataFrame()),
             student_snapshots=model.snapshots_dataframe(),
             teacher_snapshots=model.teacher_snapshots_dataframe(),
             evaluations=list(model.evaluations),

@@ -95,6 +95,27 @@ def _seed(model: PersonalizedLearningModel) -> int | None:
     return model.seed
 
 
+class _WeeklyCollector(mesa.DataCollector):
+    """Mesa's ``DataCollector``, with a direct path for the model's own weekly metrics.
+
+    Mesa calls each model reporter and deep-copies its value (28 calls and copies a week, a
+    visible share of a small institution's step). The metrics are plain floats already computed
+    in ``model.metrics``: while the reporters are exactly the model's own and no agent reporters
+    are set, their values are appended directly; anything else goes through Mesa's ``collect``.
+    """
+
+    def collect(self, model: Any) -> None:
+        own = getattr(self, "_own_reporters", None)
+        if (own is not None and self.model_reporters == own and not self.agent_reporters
+                and not self.agenttype_reporters):
+            metrics = model.metrics
+            for var in own:
+                self.model_vars[var].append(
+                    _seed(model) if var == "seed" else metrics[var])
+            return
+        super().collect(model)
+
+
 class PersonalizedLearningModel(mesa.Model):
     """A university (or school) under a personalization policy scenario.
 
@@ -153,8 +174,9 @@ class PersonalizedLearningModel(mesa.Model):
         self.state, self.streams = self._build_state()
         self._build_agents()
         self._initialise_week0()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={**observation.reporters(), "seed": _seed})
+        reporters = {**observation.reporters(), "seed": _seed}
+        self.datacollector = _WeeklyCollector(model_reporters=reporters)
+        self.datacollector._own_reporters = dict(reporters)
         self.snapshots: list[pd.DataFrame] = []
         self.teacher_snapshots: list[pd.DataFrame] = []
         self._observe()
