@@ -61,3 +61,4 @@ def test_an_agent_a_user_adds_comes_after_the_institutions_agents() -> None:
     assert len(model.agents) == n + 1
     assert list(model.agents)[-1] is extra
     assert model.student_agents[0].unique_id == 1
+    model.release()  # a plain mesa.Agent keeps its model in Mesa's strong id registry
