@@ -4,7 +4,10 @@ The workload is ``experiments/specs/policy_sobol.toml`` (the default 2,000-stude
 36 weeks, its 8 factors) with a smaller Sobol base sample, so each configuration runs the same
 runs:
 
-- bare model time: the same runs called directly (``simulation.api.run``) in one process;
+- bare model time: the same runs called directly (``simulation.api.run``, without the surveys
+  the runner does not keep, as ``experiments.running.tasks`` calls it) in one process, in CPU
+  time: ``runs_per_cpu_second`` is runs per second per core, and
+  ``runs_per_cpu_second_vs_before`` compares it with :data:`BEFORE_RUNS_PER_CPU_SECOND`;
 - the runner in this process (``serial``): its overhead over bare model time (validation,
   design, Parquet parts, manifest);
 - the runner on 1 and 2 local worker processes (end to end, worker start-up included): runs per
@@ -31,16 +34,24 @@ from simulation import api
 
 SPEC = "policy_sobol"
 
+#: Runs per CPU second of the same workload before the speed work (issue 12): the code of
+#: ``main`` at 92c28ba (api.run with both surveys, as the runner called it then), measured with
+#: the bare-model loop above over 40 runs of ``policy_sobol`` (n = 2), alternating with this code
+#: in separate processes on the same machine (2 shared cores, load average 2.6-15): 15.5-18.3
+#: runs per CPU second; the best (18.3, load 3.8) is kept, which understates the gain.
+BEFORE_RUNS_PER_CPU_SECOND = 18.3
 
-def _bare_seconds(plan: Any, run_ids: Any) -> float:
+
+def _bare_seconds(plan: Any, run_ids: Any) -> tuple[float, float]:
+    """Wall and CPU seconds of the runs called directly."""
     spec = plan.spec
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for run_id in run_ids:
         task = plan.task(int(run_id))
         scenario = spec.base.with_overrides(dict(task.overrides))
-        api.run(scenario, weeks=spec.weeks, snapshots=False,
+        api.run(scenario, weeks=spec.weeks, snapshots=False, survey=False,
                 rng=run_seed(plan.root_seed, task.point, task.replicate))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _runner_seconds(spec: Any, folder: Path, **options: Any) -> float:
@@ -68,21 +79,27 @@ def run(quick: bool = False) -> dict[str, Any]:
     plan = plan_experiment(spec)
     n_runs = plan.n_runs
     load_before = os.getloadavg()[0]
-    _bare_seconds(plan, plan.runs["run_id"][:1])  # warm-up
-    times: dict[str, list[float]] = {"bare": [], "serial": [], "one": [], "two": []}
+    _bare_seconds(plan, plan.runs["run_id"][:2])  # warm-up
+    times: dict[str, list[float]] = {"bare": [], "serial": [], "one": [], "two": [],
+                                     "bare_cpu": []}
     with tempfile.TemporaryDirectory(prefix="plsim-runner-bench-") as tmp:
         for k in range(repeats):
-            times["bare"].append(_bare_seconds(plan, plan.runs["run_id"]))
+            wall, cpu = _bare_seconds(plan, plan.runs["run_id"])
+            times["bare"].append(wall)
+            times["bare_cpu"].append(cpu)
             times["serial"].append(_runner_seconds(spec, Path(tmp) / f"serial{k}", serial=True))
             times["one"].append(_runner_seconds(spec, Path(tmp) / f"w1_{k}", workers=1))
             times["two"].append(_runner_seconds(spec, Path(tmp) / f"w2_{k}", workers=2))
     load_after = os.getloadavg()[0]
     bare, serial, one, two = (min(times[k]) for k in ("bare", "serial", "one", "two"))
     rate1, rate2 = n_runs / one * 60, n_runs / two * 60
+    per_cpu_second = n_runs / min(times["bare_cpu"])
     full_runs = plan_experiment(full).n_runs
     return {
         "runs_per_configuration": n_runs,
         "bare_model_seconds_per_run": bare / n_runs,
+        "runs_per_cpu_second": per_cpu_second,
+        "runs_per_cpu_second_vs_before": per_cpu_second / BEFORE_RUNS_PER_CPU_SECOND,
         "runs_per_min_bare": n_runs / bare * 60,
         "runs_per_min_in_process_runner": n_runs / serial * 60,
         "runs_per_min_1_worker": rate1,

@@ -10,6 +10,7 @@ Example
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +132,7 @@ def run(
     snapshots: bool = True,
     progress: Callable[[int], None] | None = None,
     rng: Any = None,
+    survey: bool = True,
 ) -> RunResult:
     """Run a scenario and collect its outputs; the model is released afterwards.
 
@@ -150,6 +152,11 @@ def run(
         Called with the week number after each step.
     rng
         A ``numpy.random.SeedSequence`` (experiment runner) instead of ``seed``.
+    survey
+        Compute the synthetic survey at week 0 and at the end (``RunResult.survey``); without
+        it ``survey`` is empty. Callers that discard it (the experiment runner) save two
+        survey draws a run; the survey uses no model randomness, so the other outputs are the
+        same either way.
     """
     sc = _scenario(scenario, overrides)
     if weeks is None:
@@ -158,19 +165,32 @@ def run(
     model = PersonalizedLearningModel(scenario=sc, seed=None if rng is not None else seed,
                                       rng=rng, snapshots=snapshots)
     try:
-        start = model.survey()
+        start = model.survey() if survey else pd.DataFrame()
         model.run_weeks(weeks, progress)
-        return RunResult(
-            # without a seed the model draws one: record it, so the run can be repeated
-            scenario=sc, seed=seed if rng is not None or seed is not None else model.seed,
-            weeks=weeks, timeseries=model.timeseries(),
-            survey=pd.concat([start, model.survey()], ignore_index=True),
-            student_snapshots=model.snapshots_dataframe(),
-            teacher_snapshots=model.teacher_snapshots_dataframe(),
-            evaluations=list(model.evaluations),
-        )
+        end = model.survey() if survey else pd.DataFrame()
+        timeseries = model.timeseries()
+        evaluations = list(model.evaluations)
+        model_seed = model.seed
+        student_parts, model.snapshots = model.snapshots, []
+        teacher_parts, model.teacher_snapshots = model.teacher_snapshots, []
     finally:
         model.release()
+    # the model's state is dropped before the snapshots are joined: at a million students the
+    # state and two copies of the snapshots at once were most of the peak memory (a Mesa model
+    # holds itself in a cycle through its wrapped ``step``, so only the collector frees it)
+    del model
+    if student_parts:
+        gc.collect()
+    students = pd.concat(student_parts, ignore_index=True) if student_parts else pd.DataFrame()
+    del student_parts
+    teachers = pd.concat(teacher_parts, ignore_index=True) if teacher_parts else pd.DataFrame()
+    return RunResult(
+        # without a seed the model draws one: record it, so the run can be repeated
+        scenario=sc, seed=seed if rng is not None or seed is not None else model_seed,
+        weeks=weeks, timeseries=timeseries,
+        survey=pd.concat([start, end], ignore_index=True) if survey else pd.DataFrame(),
+        student_snapshots=students, teacher_snapshots=teachers, evaluations=evaluations,
+    )
 
 
 def survey(scenario: Scenario | str = "baseline_guangdong_2024", week: int = 0,

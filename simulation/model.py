@@ -97,6 +97,27 @@ def _seed(model: PersonalizedLearningModel) -> int | None:
     return model.seed
 
 
+class _WeeklyCollector(mesa.DataCollector):
+    """Mesa's ``DataCollector``, with a direct path for the model's own weekly metrics.
+
+    Mesa calls each model reporter and deep-copies its value (28 calls and copies a week, a
+    visible share of a small institution's step). The metrics are plain floats already computed
+    in ``model.metrics``: while the reporters are exactly the model's own and no agent reporters
+    are set, their values are appended directly; anything else goes through Mesa's ``collect``.
+    """
+
+    def collect(self, model: Any) -> None:
+        own = getattr(self, "_own_reporters", None)
+        if (own is not None and self.model_reporters == own and not self.agent_reporters
+                and not self.agenttype_reporters):
+            metrics = model.metrics
+            for var in own:
+                self.model_vars[var].append(
+                    _seed(model) if var == "seed" else metrics[var])
+            return
+        super().collect(model)
+
+
 class PersonalizedLearningModel(mesa.Model):
     """A university (or school) under a personalization policy scenario.
 
@@ -155,8 +176,9 @@ class PersonalizedLearningModel(mesa.Model):
         self.state, self.streams = self._build_state()
         self._build_agents()
         self._initialise_week0()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={**observation.reporters(), "seed": _seed})
+        reporters = {**observation.reporters(), "seed": _seed}
+        self.datacollector = _WeeklyCollector(model_reporters=reporters)
+        self.datacollector._own_reporters = dict(reporters)
         self.snapshots: list[pd.DataFrame] = []
         self.teacher_snapshots: list[pd.DataFrame] = []
         self._observe()
@@ -200,13 +222,78 @@ class PersonalizedLearningModel(mesa.Model):
         return state, streams
 
     def _build_agents(self) -> None:
+        """Defer the Mesa agents: they are made on first use (``_materialise_agents``).
+
+        One ``mesa.Agent`` per student costs about 480 B and most of the construction time, and a
+        model used only through its arrays (the experiment runner, ``plsim run``) never needs
+        them. ``agents``, ``agents_by_type``, ``agent_types``, the ``*_agents`` lists and
+        registering another agent make them all, in the same order and with the same ids as if
+        they had been made here.
+        """
+        self._agents_made = False
+
+    def _materialise_agents(self) -> None:
+        if self.__dict__.get("_agents_made", True):
+            return
+        self._agents_made = True
         n = self.state.students.achievement.shape[0]
-        self.student_agents = [Student(self, i) for i in range(n)]
+        self._student_agents = [Student(self, i) for i in range(n)]
         n_teachers = self.state.teachers.adoption.shape[0]
-        self.teacher_agents = [Teacher(self, j) for j in range(n_teachers)]
-        self.administrator_agents = [
+        self._teacher_agents = [Teacher(self, j) for j in range(n_teachers)]
+        self._administrator_agents = [
             Administrator(self, k) for k in range(self.state.administrators.factors.shape[0])
         ]
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every agent (Mesa's ``AgentSet``); the agent views are made on first access."""
+        self._materialise_agents()
+        return self._all_agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """Mesa's ``{agent class: AgentSet}``; the agent views are made on first access."""
+        self._materialise_agents()
+        return self._agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Agent classes in the model (Mesa's ``agent_types``)."""
+        self._materialise_agents()
+        return list(self._agents_by_type)
+
+    def register_agent(self, agent: mesa.Agent) -> None:
+        """Mesa's registration; our agents are made first, so they keep their ids and order."""
+        self._materialise_agents()
+        super().register_agent(agent)
+
+    def remove_all_agents(self) -> None:
+        """Mesa's ``remove_all_agents`` (the agent views are made first, then removed)."""
+        self._materialise_agents()
+        super().remove_all_agents()
+
+    @property
+    def student_agents(self) -> list[Student]:
+        """One ``Student`` view per row of ``state.students`` (made on first access)."""
+        self._materialise_agents()
+        return self._student_agents
+
+    @property
+    def teacher_agents(self) -> list[Teacher]:
+        """One ``Teacher`` view per row of ``state.teachers`` (made on first access)."""
+        self._materialise_agents()
+        return self._teacher_agents
+
+    @property
+    def administrator_agents(self) -> list[Administrator]:
+        """One ``Administrator`` view per row of ``state.administrators``."""
+        self._materialise_agents()
+        return self._administrator_agents
+
+    @property
+    def agents_made(self) -> bool:
+        """Whether the Mesa agent views exist yet."""
+        return self._agents_made
 
     def _initialise_week0(self) -> None:
         """Week-0 leadership, diagnosis, engagement steady state, adoption, placement, costs."""

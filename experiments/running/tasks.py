@@ -105,7 +105,8 @@ def execute_run(context: RunContext, task: RunTask) -> RunRecord:
         scenario = context.scenario(task)
         result = api.run(scenario, weeks=context.weeks, snapshots=False,
                          rng=task_seed(context.seeding, context.root, task.point,
-                                       task.replicate))
+                                       task.replicate),
+                         survey=context.survey)  # only what the outputs need
         ts = result.timeseries
         final = ts.iloc[-1]
         record.scalars = {name: float(final[name]) for name in context.scalars}

@@ -19,6 +19,8 @@ the time a student has it.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from simulation.parameters import STUDENT_FACTORS, TEACHER_FACTORS
@@ -40,6 +42,24 @@ SCALED_BY: dict[str, str] = {
 """What multiplies a competency's whole exposure."""
 
 
+_SCRATCH = threading.local()
+
+
+def _scratch(shape: tuple[int, ...]) -> np.ndarray:
+    """A reused uninitialised float buffer of ``shape`` (one per thread).
+
+    At a million students a fresh ``(n, 6)`` temporary is 48 MB: glibc maps and zeroes arrays
+    over 32 MB on every allocation, so weekly temporaries made per-student cost grow with size.
+    """
+    buffers: dict[tuple[int, ...], np.ndarray] = getattr(_SCRATCH, "buffers", None) or {}
+    _SCRATCH.buffers = buffers
+    buf = buffers.get(shape)
+    if buf is None:
+        buffers.clear()  # keep only the latest shape: a finished model's size is not held
+        buf = buffers[shape] = np.empty(shape)
+    return buf
+
+
 def grow_competencies(params: Params, state: InstitutionState, streams: Streams) -> None:
     """One week of competency and self-regulation growth.
 
@@ -52,7 +72,9 @@ def grow_competencies(params: Params, state: InstitutionState, streams: Streams)
     theta = s.competencies
     if not week.teacher_personal_share.any():  # every exposure is zero: only drift back
         if week.competencies_moved:
-            theta -= cv.decay_rate * (theta - s.competencies_start)
+            drift = np.subtract(theta, s.competencies_start, out=_scratch(theta.shape))
+            drift *= cv.decay_rate
+            theta -= drift
         return
     week.competencies_moved = True
     shares = week.shares
@@ -63,7 +85,7 @@ def grow_competencies(params: Params, state: InstitutionState, streams: Streams)
     personal = 1.0 - shares["whole_class"]
     prep = factor_level(state.teachers.preparedness)
     idx = state.roster.student_teacher
-    exposure = np.empty_like(theta)
+    exposure = _scratch(theta.shape)
     for j, competency in enumerate(STUDENT_FACTORS):
         total = np.zeros(n)
         for practice in present:
@@ -79,13 +101,15 @@ def grow_competencies(params: Params, state: InstitutionState, streams: Streams)
         elif scale is not None:
             total = prep[idx, TEACHER_FACTORS.index(scale)] * total
         exposure[:, j] = total
-    headroom = 4.5 - theta
-    headroom *= exposure
-    headroom *= cv.growth_rate / 3.5
-    drift = theta - s.competencies_start
-    drift *= cv.decay_rate
-    theta += headroom
-    theta -= drift
+    # theta + g e (4.5 - theta) - d (theta - theta0)
+    #   = (theta - 4.5)(1 - g e - d) + 4.5 (1 - d) + d theta0, in place on theta and one buffer
+    d = cv.decay_rate
+    exposure *= -cv.growth_rate / 3.5
+    exposure += 1.0 - d
+    theta -= 4.5
+    theta *= exposure
+    theta += 4.5 * (1.0 - d)
+    theta += np.multiply(s.competencies_start, d, out=exposure)
     np.clip(theta, 0.5, 4.5, out=theta)
     support = 0.5 + 0.5 * any(p.supports_self_regulation for p in present)
     for practice in present:

@@ -89,9 +89,19 @@ def learn(params: Params, state: InstitutionState, streams: Streams) -> None:
                 quality = practice.quality(params, state)
             if practice.autonomous:
                 hours = autonomy
-        effective += share * hours * fit * quality
-        success += share * succ
-        fit_sum += share * fit
+        # factors of exactly 1.0 are skipped (bit-identical): fewer passes over the students
+        if isinstance(hours, np.ndarray) or hours != 1.0:
+            term = share * hours
+            term *= fit
+        else:
+            term = share * fit
+        if isinstance(quality, np.ndarray) or quality != 1.0:
+            term *= quality
+        effective += term
+        np.multiply(share, succ, out=succ)
+        success += succ
+        np.multiply(share, fit, out=fit)
+        fit_sum += fit
     study = lv.hours_per_week * np.maximum(
         0.0, 1.0 + lv.hours_noise_sd * streams.hours.standard_normal(n))
     style = 1.0
