@@ -10,14 +10,32 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import mesa
 
 from simulation.parameters import ADMINISTRATOR_FACTORS, STUDENT_FACTORS, TEACHER_FACTORS
+from simulation.state import AdministratorState, StudentState, TeacherState
 
-if TYPE_CHECKING:
-    from simulation.model import PersonalizedLearningModel
+
+class ArrayOwner(Protocol):
+    """What an agent needs of its model: the arrays it views (the model class satisfies it, so
+    this module does not import the model: no import circle, not even for type hints)."""
+
+    @property
+    def student_state(self) -> StudentState: ...
+
+    @property
+    def teacher_state(self) -> TeacherState: ...
+
+    @property
+    def administrator_state(self) -> AdministratorState: ...
+
+    @property
+    def student_teacher(self) -> Any: ...
+
+    @property
+    def teacher_agents(self) -> list[Any]: ...
 
 
 class _IdCounters(weakref.WeakKeyDictionary):
@@ -40,9 +58,9 @@ class InstitutionAgent(mesa.Agent):
     """Base of the three agent kinds: a row index into the model's arrays."""
 
     _ids = _IdCounters()
-    model: PersonalizedLearningModel
+    model: ArrayOwner  # a mesa.Model holding the arrays (PersonalizedLearningModel)
 
-    def __init__(self, model: PersonalizedLearningModel, row: int) -> None:
+    def __init__(self, model: ArrayOwner, row: int) -> None:
         super().__init__(model)
         self.row = row
 
