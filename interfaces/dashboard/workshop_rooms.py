@@ -196,6 +196,7 @@ class Round:
     board: list[BoardRow] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    result: ComparisonResult | None = None
     done: int = 0
     total: int = 0
 
@@ -233,6 +234,7 @@ class WorkshopRoom:
         self.groups: dict[str, Group] = {}
         self.rounds: list[Round] = [Round(1)]
         self.touched = clock()
+        self.version = 0
         self.base = settings.status_quo()
         self.preset = load_scenario(settings.preset)
 
@@ -259,6 +261,7 @@ class WorkshopRoom:
 
     def _touch(self) -> None:
         self.touched = self._clock()
+        self.version += 1
 
     # --- groups ------------------------------------------------------------------------------
     def join(self, name: str) -> Group:
@@ -366,19 +369,29 @@ class WorkshopRoom:
                                 if rnd.state == "open" else f"round {rnd.number} has run")
             rnd.state, rnd.error = "running", None
             proposals = self.ordered_proposals(rnd)
+            self._touch()
+
+        def counted(done: int, total: int) -> None:
+            rnd.done, rnd.total = done, total
+            self._touch()
+            if progress:
+                progress(done, total)
+
         try:
             with (pool or POOL).slot(on_wait) as workers:
                 started = time.perf_counter()
-                result = self.compare(proposals, workers, progress)
+                result = self.compare(proposals, workers, counted)
                 seconds = time.perf_counter() - started
         except Exception as exc:
             with self.lock:
                 rnd.state = "locked"
                 rnd.error = str(exc) if isinstance(exc, UserError) else \
                     f"the run failed ({type(exc).__name__}: {exc})"
+                self._touch()
             raise
         with self.lock:
             rnd.board = board_rows(result, proposals)
+            rnd.result = result
             rnd.seconds = seconds
             rnd.state = "run"
             self._touch()
@@ -526,5 +539,29 @@ class RoomRegistry:
                 return code
 
 
+class BrowserKeys:
+    """The room tokens each browser holds, by its session cookie's id (never in an address).
+
+    A group's or facilitator's page keeps its token here, so a reload keeps its place and a
+    link copied to another browser carries no secret.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[tuple[str, str], str] = {}
+
+    def get(self, session_id: str, code: str) -> str | None:
+        """The token this browser holds for room ``code``, if any."""
+        with self._lock:
+            return self._keys.get((session_id, code))
+
+    def put(self, session_id: str, code: str, token: str) -> None:
+        """Remember this browser's token for room ``code``."""
+        with self._lock:
+            self._keys[(session_id, code)] = token
+
+
 #: The rooms of this dashboard process.
 ROOMS = RoomRegistry()
+#: The tokens the browsers hold (facilitators' and groups').
+KEYS = BrowserKeys()
