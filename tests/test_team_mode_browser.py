@@ -19,15 +19,16 @@ from tests.test_dashboard_browser import server  # noqa: F401  (the served dashb
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STUDENTS, WEEKS, REPLICATES, SEED = 200, 8, 3, 5
+STUDENTS, WEEKS, REPLICATES, SEED = 200, 20, 3, 5
 POLICIES = {  # group -> (levers typed into number boxes, switches turned on, rationale)
-    "Owls": ({"Institution devices per student": "1"}, (), "a device for every student"),
+    "Owls": ({}, ("One-to-one feedback",), "feedback to every student"),
     "Foxes": ({"Workshop hours per teacher": "20"}, (), "train the teachers first"),
     "Bears": ({}, ("Adaptive practice software",), "software adapts to each student"),
 }
 NAMES = {"Institution devices per student": "resources.device_ratio",
          "Workshop hours per teacher": "training.workshop_hours",
-         "Adaptive practice software": "resources.adaptive_platform"}
+         "Adaptive practice software": "resources.adaptive_platform",
+         "One-to-one feedback": "practices.personalized_feedback"}
 VALUES = {"1": 1.0, "20": 20.0}
 
 
@@ -168,6 +169,7 @@ def test_facilitator_and_three_groups_play_two_rounds_and_the_board_equals_compa
         _press(facilitator, "Reveal the board")
         seen_by_group = _board(groups["Foxes"], 1)
         assert seen_by_group == board1
+        assert all(board1[n]["effect"] != "0.000 SD" for n in ("Owls", "Bears"))
         policies1 = {n: _lever_values(t, s) for n, (t, s, _w) in POLICIES.items()}
         _check(board1, _expected(policies1), {n: p[2] for n, p in POLICIES.items()})
 
@@ -175,8 +177,8 @@ def test_facilitator_and_three_groups_play_two_rounds_and_the_board_equals_compa
         _press(facilitator, "Start round 2")
         owls = groups["Owls"]
         owls.get_by_text("Round 2: set your levers and submit").wait_for(timeout=30_000)
-        _set_policy(owls, {"Workshop hours per teacher": "20"}, ())
-        _submit(owls, "devices and training together", 2)
+        _set_policy(owls, {}, ("Adaptive practice software",))
+        _submit(owls, "feedback and software together", 2)
         groups["Foxes"].get_by_text("Round 2: set your levers").wait_for(timeout=30_000)
         _submit(groups["Foxes"], "still training first", 2)
         _press(facilitator, "Lock submissions")
@@ -185,9 +187,10 @@ def test_facilitator_and_three_groups_play_two_rounds_and_the_board_equals_compa
         _press(facilitator, "Reveal the board")
         board2 = _board(groups["Bears"], 2)
         assert _board(groups["Bears"], 1) == board1
-        policies2 = {"Owls": {**policies1["Owls"], **policies1["Foxes"]},
+        policies2 = {"Owls": {**policies1["Owls"], **policies1["Bears"]},
                      "Foxes": policies1["Foxes"]}
-        _check(board2, _expected(policies2), {"Owls": "devices and training together",
+        assert board2["Owls"]["effect"] != board1["Owls"]["effect"]  # the revision counted
+        _check(board2, _expected(policies2), {"Owls": "feedback and software together",
                                               "Foxes": "still training first"})
 
         # exports: the board of both rounds as CSV, the chart, the proposals as TOML files
@@ -201,7 +204,7 @@ def test_facilitator_and_three_groups_play_two_rounds_and_the_board_equals_compa
         names = zipfile.ZipFile(io.BytesIO(open(zip_download.value.path(), "rb").read()))
         assert sorted(names.namelist()) == ["round2_team_foxes.toml", "round2_team_owls.toml",
                                             "status_quo.toml"]
-        facilitator.evaluate("() => document.querySelector('[data-testid=board-2]')"
+        facilitator.evaluate("() => document.querySelector('[data-testid=board-title-2]')"
                              ".scrollIntoView({block: 'start'})")
         facilitator.wait_for_timeout(500)
         facilitator.screenshot(path=str(SHOTS / "team_board_1366x768.png"))

@@ -29,7 +29,7 @@ def board_figure(rows: Sequence[BoardRow], colours: Sequence[str], round_number:
                  weeks: int, replicates: int) -> Figure:
     """Effects on achievement (SD) with 95% intervals, one row and colour per group."""
     n = max(len(rows), 1)
-    fig = Figure(figsize=(12.0, 1.6 + 0.75 * n), dpi=80, layout="constrained")
+    fig = Figure(figsize=(14.0, 1.5 + 0.62 * n), dpi=80, layout="constrained")
     ax = fig.subplots()
     values: list[float] = [0.0]
     for i, (row, colour) in enumerate(zip(rows, colours)):
@@ -49,10 +49,10 @@ def board_figure(rows: Sequence[BoardRow], colours: Sequence[str], round_number:
         tick.set_color(colour)
         tick.set_fontweight("bold")
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_title(f"Round {round_number}: effect on achievement against the status quo "
-                 f"(dot) and 95% interval (bar)", fontsize=20, fontweight="bold", loc="left")
-    ax.set_xlabel(f"change in SD of the starting cohort, after {weeks} weeks, "
-                  f"{replicates} paired replicates", fontsize=17)
+    ax.set_title(f"Round {round_number}: effect on achievement (dot) with its 95% interval "
+                 "(bar)", fontsize=20, fontweight="bold", loc="left")
+    ax.set_xlabel(f"change against the status quo, in SD of the starting cohort "
+                  f"({weeks} weeks, {replicates} paired replicates)", fontsize=17)
     ax.tick_params(axis="x", labelsize=17)
     ax.grid(True, axis="x", color="#DDDDDD")
     for spine in ("top", "right"):

@@ -15,7 +15,8 @@ BOARD_CSS = """
 .plsim-team h2 { font-size: 1.35em; margin: 8px 0 4px 0; }
 .plsim-team .plsim-room-code { font-family: monospace; font-size: 1.5em; font-weight: bold;
   letter-spacing: 0.12em; background: #FFF3B0; padding: 0 8px; border: 2px solid #000; }
-.plsim-team table.plsim-board { border-collapse: collapse; width: 100%; font-size: 1.1em; }
+.plsim-team table.plsim-board { border-collapse: collapse; width: 100%; font-size: 1.2em; }
+.plsim-team table.plsim-board td[data-field=group] { white-space: nowrap; font-weight: bold; }
 .plsim-team table.plsim-board th { text-align: left; border-bottom: 3px solid #000;
   padding: 4px 8px; vertical-align: bottom; }
 .plsim-team table.plsim-board td { border-bottom: 1px solid #888; padding: 4px 8px;
@@ -71,7 +72,8 @@ def TeamBoard(room: WorkshopRoom, rnd: Round, preview: bool = False) -> None:
                           [rnd.number, len(rows), rnd.seconds])
     title = f"Round {rnd.number} board" + (" (only you see it until you reveal it)"
                                            if preview else "")
-    solara.v.Html(tag="h2", children=[title])
+    solara.HTML(tag="h2", unsafe_innerHTML=html.escape(title),
+                attributes={"data-testid": f"board-title-{rnd.number}"})
     solara.HTML(tag="div", unsafe_innerHTML=(
         f'<img class="plsim-board-chart" data-testid="board-chart-{rnd.number}" '
         f'src="{data_uri(png)}" alt="Round {rnd.number}: effect on achievement of each '
