@@ -3,12 +3,12 @@ isolation between rooms, the facilitator's token and the limits."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import json
 
 import pytest
 
 from experiments.comparison.paired import compare
+from interfaces.cli import main as plsim_main
 from interfaces.dashboard.compare_job import ComparePool
 from interfaces.dashboard.workshop_rooms import (
     MAX_GROUPS,
@@ -19,12 +19,16 @@ from interfaces.dashboard.workshop_rooms import (
     board_text,
 )
 from simulation.scenario import load_scenario
-from tests.conftest import ROOT
 
 TINY = RoomSettings(students=200, weeks=8, replicates=3, seed=5)
 DEVICES = {"resources.device_ratio": 1.0}
 WORKSHOP = {"training.workshop_hours": 20.0}
 PLATFORM = {"resources.adaptive_platform": True}
+
+
+def plsim(*argv: str) -> int:
+    """``plsim ARGV`` in this process; its exit code."""
+    return plsim_main(list(argv))
 
 
 class Clock:
@@ -158,24 +162,38 @@ def test_limits_on_rooms_groups_names_rationale_budget_and_idle_time():
         RoomSettings(replicates=1).check()
 
 
-def test_exported_proposals_validate_and_run_with_plsim(tmp_path):
+def test_exported_proposals_validate_run_and_plsim_compare_gives_the_board(tmp_path, capsys):
     room, token, (owls, foxes, _bears) = room_with_three()
-    room.submit(owls.token, DEVICES, "devices")
+    room.submit(owls.token, PLATFORM, "software")
     room.submit(foxes.token, WORKSHOP, "training")
+    room.lock_submissions(token)
+    board = room.run(token, pool=ComparePool(1))
     files = room.scenario_files(token)
     assert sorted(files) == ["round1_team_foxes.toml", "round1_team_owls.toml",
                              "status_quo.toml"]
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    plsim = [sys.executable, "-m", "interfaces.cli"]
     for name in files:
-        done = subprocess.run([*plsim, "validate", str(tmp_path / name)], cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-    done = subprocess.run([*plsim, "run", str(tmp_path / "round1_team_owls.toml"), "--weeks",
-                           "2", "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
+        assert plsim("validate", str(tmp_path / name)) == 0, capsys.readouterr()
+    assert plsim("run", str(tmp_path / "round1_team_owls.toml"), "--weeks", "2", "--out",
+                 str(tmp_path / "out")) == 0
+    capsys.readouterr()
+    assert plsim("compare", str(tmp_path / "status_quo.toml"),
+                 str(tmp_path / "round1_team_owls.toml"), str(tmp_path / "round1_team_foxes.toml"),
+                 "--weeks", "8", "--replicates", "3", "--seed", "5", "--serial", "--format",
+                 "json", "--out", str(tmp_path / "cmp")) == 0
+    printed = capsys.readouterr().out
+    rows = json.loads(printed[printed.index("{"):])["comparisons"]
+    assert len(rows) == len(board) == 2
+    for row, shown in zip(rows, board):
+        e = row["achievement_effect_sd"]
+        assert (e["estimate"], e["ci_low"], e["ci_high"]) == pytest.approx(
+            (shown.effect, shown.effect_low, shown.effect_high), rel=1e-12, abs=1e-15)
+        assert row["gap_bottom_top_change_sd"] == pytest.approx(shown.gap_bottom_top,
+                                                                abs=1e-15)
+        assert row["gap_access_change_sd"] == pytest.approx(shown.gap_access, abs=1e-15)
+        assert row["cost_per_student"] == shown.cost
+    assert board[0].effect > 0.005  # the software moves achievement within 8 weeks
     owls_file = load_scenario(str(tmp_path / "round1_team_owls.toml"))
     assert owls_file.values == room.current.proposals["g1"].scenario.values
 
