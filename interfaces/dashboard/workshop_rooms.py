@@ -93,7 +93,7 @@ class RoomSettings:
     budget: float = 300.0
     students: int = 2000
     weeks: int = 36
-    replicates: int = 5
+    replicates: int = 10
     seed: int = 1
 
     def check(self) -> None:
