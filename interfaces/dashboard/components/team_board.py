@@ -50,7 +50,12 @@ def board_table(rows: list[BoardRow], colours: list[str], round_number: int) -> 
         cells.append(f'<td class="why" data-field="rationale">{html.escape(row.rationale)}</td>')
         body.append(f'<tr data-testid="board-row" data-round="{round_number}" '
                     f'data-group="{html.escape(row.group)}">{"".join(cells)}</tr>')
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
+    tips = {"P(benefit)": P_BENEFIT_TEXT,
+            "95% interval": "95% interval of the mean paired difference over replicates",
+            "Gap top vs bottom quarter": "change in the gap; negative: the gap narrows",
+            "Gap by home access": "change in the gap; negative: the gap narrows"}
+    head = "".join(f'<th title="{html.escape(tips[h])}">{html.escape(h)}</th>' if h in tips
+                   else f"<th>{html.escape(h)}</th>" for h in HEADER)
     return (f'<table class="plsim-board" data-testid="board-{round_number}"><thead><tr>{head}'
             f'</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
