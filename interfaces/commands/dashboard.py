@@ -30,8 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "other address also needs --allow-remote")
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a --host other computers can reach (e.g. 0.0.0.0): anyone on "
-                   "that network can then open the dashboard, without a password, and run "
-                   "simulations on this computer; use it only on a trusted network")
+                   "that network can then open the dashboard, without a password, join "
+                   "its workshop rooms and run simulations on this computer; workshop team "
+                   "mode needs it so groups can join from their own devices; use it only on a "
+                   "trusted network")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
     p.add_argument("--currency", metavar="SYMBOL", default=None,
                    help=f"currency symbol for money on the page (default ${ENV_VAR} or $)")

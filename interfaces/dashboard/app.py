@@ -28,6 +28,7 @@ from interfaces.dashboard.components.export_panel import ExportPanel
 from interfaces.dashboard.components.lever_panel import LeverPanel
 from interfaces.dashboard.components.live_charts import ClassView, Headline, LiveCharts, Timeline
 from interfaces.dashboard.components.survey_tables import SurveyTables
+from interfaces.dashboard.components.team_pages import TeamModeTab, TeamPage, team_route
 from interfaces.dashboard.components.theme import PageStyle
 from interfaces.dashboard.session import Session
 from interfaces.dashboard.urlstate import session_from_query
@@ -118,10 +119,23 @@ def MainTabs(session: Session, compare: CompareState, start_compare: Callable[[]
             EvidenceCards()
         with solara.lab.Tab("Export and share"):
             ExportPanel(session, compare, projector, class_number.value, version)
+        with solara.lab.Tab("Team mode"):
+            TeamModeTab()
 
 
 @solara.component
 def Page() -> None:
+    """The dashboard, or a workshop room's page when the address asks for one."""
+    router = solara.use_router()
+    route = team_route(router.search)
+    if route is not None:
+        TeamPage(route)
+    else:
+        Dashboard()
+
+
+@solara.component
+def Dashboard() -> None:
     """The whole dashboard for one browser session."""
     router = solara.use_router()
     session = solara.use_memo(lambda: session_from_query(router.search), [])
