@@ -395,6 +395,28 @@ PARAMETERS: tuple[Parameter, ...] = (
       "Xu & Jaggars (2014); Bettinger, Fox, Loeb & Taylor (2017), AER 107(9)",
       "Self-regulation below which autonomy (self-directed plans, self-pacing) hurts learning.",
       evidence="moderate"),
+    P("learning.whole_class_breadth", 0.0, 0.0, 1.0, "SD of achievement",
+      "assumption, no source; off (0) by default: on the calibration rows a band of 0.15-0.6 "
+      "SD turns self-pacing's who-gains rows the right way but shrinks every personalization "
+      "effect, already too small (docs/validation.md)",
+      "Half-width of the band of difficulty a teacher-led whole-class lesson spans; students "
+      "within it work at their level.", evidence="weak"),
+    P("learning.autonomy_cost", 0.9, 0.0, 1.0, "share of self-steered time",
+      "Bettinger, Fox, Loeb & Taylor (2017), AER 107(9); Xu & Jaggars (2014), J. Higher Educ. "
+      "85(5); value chosen on the evidence base's calibration rows only",
+      "Share of self-steered time (self-pacing, self-directed plans) lost by a student whose "
+      "readiness for autonomy is zero; a student at autonomy_demand loses none.",
+      evidence="weak"),
+    P("learning.autonomy_demand", 0.8, 0.4, 1.0, "self-regulation index",
+      "Xu & Jaggars (2014); Bettinger et al. (2017): the harm of online formats fades only "
+      "for the strongest students; value an assumption",
+      "Readiness (self-regulation plus prior knowledge) at which steering oneself costs no time.",
+      evidence="weak"),
+    P("learning.autonomy_knowledge_weight", 2.0, 0.0, 3.0, "SD of self-regulation per SD",
+      "Kirschner, Sweller & Clark (2006), Educ. Psychologist 41(2); Kalyuga (2007), Educ. "
+      "Psychol. Rev. 19: minimal guidance works for knowledgeable learners, not novices",
+      "How much a student's current achievement (SD) adds to readiness for autonomy, in SDs of "
+      "self-regulation.", evidence="weak"),
     P("learning.self_choice_error_sd", 1.0, 0.2, 2.0, "SD of achievement", ASSUMPTION,
       "Error with which a student with no self-regulation picks task difficulty for themself."),
     P("learning.platform_error_sd", 1.2, 0.2, 2.0, "SD of achievement", ASSUMPTION,
