@@ -1,4 +1,4 @@
-"""The model against the evidence base: each finding's effect in the model, its tolerance, a verdict.
+"""The model against the evidence base: each finding's effect, its tolerance and a verdict.
 
 Every row of ``evidence/findings.csv`` is expressed by an entry of ``evidence/expression.toml``:
 a control and a treatment scenario (files in ``evidence/scenarios/`` that ``extends`` bundled
