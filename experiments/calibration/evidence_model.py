@@ -53,8 +53,8 @@ from simulation.model import PersonalizedLearningModel
 from simulation.parameters import TEACHER_FACTORS
 from simulation.scenario import Scenario, load_scenario
 
-__all__ = ["EVIDENCE_DIR", "MEASURES", "TAU", "Finding", "evaluate", "findings", "row_effect",
-           "scenario_pair", "verdict"]
+__all__ = ["EVIDENCE_DIR", "MEASURES", "TAU", "ArmState", "Finding", "evaluate", "findings",
+           "measure_effect", "row_effect", "run_arm", "scenario_pair", "verdict"]
 
 EVIDENCE_DIR = Path(__file__).resolve().parent / "evidence"
 SCENARIO_DIR = EVIDENCE_DIR / "scenarios"
@@ -146,7 +146,9 @@ def scenario_pair(finding: Finding, overrides: Mapping[str, Any] | None = None,
 
 
 @dataclass
-class _Arm:
+class ArmState:
+    """What the measures read from one finished arm (last week, week 36 and week 0)."""
+
     achievement: np.ndarray
     at_36: np.ndarray | None
     start: np.ndarray
@@ -160,7 +162,8 @@ class _Arm:
     design_end: np.ndarray
 
 
-def _run_arm(scenario: Scenario, weeks: int, replicate: int, seed: int) -> _Arm:
+def run_arm(scenario: Scenario, weeks: int, replicate: int, seed: int) -> ArmState:
+    """Run one arm for ``weeks`` with the paired stream of ``replicate``; keep what rows read."""
     model = PersonalizedLearningModel(scenario=scenario, rng=paired_seed(seed, replicate),
                                       snapshots=False)
     try:
@@ -176,7 +179,7 @@ def _run_arm(scenario: Scenario, weeks: int, replicate: int, seed: int) -> _Arm:
         else:
             model.run_weeks(weeks)
         s, t = model.state.students, model.state.teachers
-        return _Arm(achievement=s.achievement.copy(), at_36=at_36, start=start,
+        return ArmState(achievement=s.achievement.copy(), at_36=at_36, start=start,
                     quartile=s.prior_quartile.copy(), ses=s.ses.copy(), home_access_start=home,
                     engagement=0.5 * (s.engagement_affective + s.engagement_behavioural),
                     behavioural=s.engagement_behavioural.copy(),
@@ -186,7 +189,7 @@ def _run_arm(scenario: Scenario, weeks: int, replicate: int, seed: int) -> _Arm:
         model.release()
 
 
-def _group_mean(arm: _Arm, select: str) -> float:
+def _group_mean(arm: ArmState, select: str) -> float:
     """Mean achievement at the last week of one group of an arm's students."""
     if select == "all":
         mask = np.ones(arm.achievement.shape[0], dtype=bool)
@@ -201,7 +204,8 @@ def _group_mean(arm: _Arm, select: str) -> float:
     return float(arm.achievement[mask].mean()) if mask.any() else float("nan")
 
 
-def _measure(measure: str, c: _Arm, t: _Arm | None) -> float:
+def measure_effect(measure: str, c: ArmState, t: ArmState | None) -> float:
+    """The row's measure from its control ``c`` and treatment ``t`` (see the module docstring)."""
     if measure == "growth":
         return float(c.achievement.mean() - c.start.mean())
     if measure.startswith("corr_"):
@@ -247,9 +251,9 @@ def row_effect(finding: Finding, replicates: int = 4, seed: int = 1,
     control, treatment = scenario_pair(finding, overrides)
     values = []
     for r in range(replicates):
-        c = _run_arm(control, finding.weeks, r, seed)
-        t = _run_arm(treatment, finding.weeks, r, seed) if treatment is not None else None
-        values.append(_measure(finding.measure, c, t))
+        c = run_arm(control, finding.weeks, r, seed)
+        t = run_arm(treatment, finding.weeks, r, seed) if treatment is not None else None
+        values.append(measure_effect(finding.measure, c, t))
     return np.asarray(values, dtype=float)
 
 
