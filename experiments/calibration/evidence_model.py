@@ -15,7 +15,8 @@ Measures (all achievement in SD units of the starting cohort):
 - ``q1``, ``q4``: the difference for the bottom / top prior-achievement quartile;
 - ``q1_minus_q4``, ``q1_minus_all``: bottom-quartile effect minus the top-quartile / whole effect;
 - ``low_ses_minus_all``: effect for the bottom SES quartile minus the whole effect;
-- ``no_home_access``: effect for students without home access at week 0 in the control;
+- ``no_home_access``: effect for the students without home access at week 0 in the control
+  (the same students by index in the treatment, which may give them access);
 - ``practice``: change of teachers' *design digital-age learning* preparedness (the factor that
   drives diagnosis and differentiation), treatment minus control, in SD of teachers at week 0;
 - ``engagement``: treatment minus control, mean engagement (0-1) at the last week;
@@ -236,7 +237,12 @@ def measure_effect(measure: str, c: ArmState, t: ArmState | None) -> float:
     if measure == "low_ses_minus_all":
         return effect("low_ses") - whole
     if measure == "no_home_access":
-        return effect("no_home_access")
+        # the students the control leaves without home access, read in both arms by index (the
+        # paired streams draw the same students; a treatment may give them access)
+        lacking = ~c.home_access_start
+        if not lacking.any():
+            return float("nan")
+        return float(t.achievement[lacking].mean() - c.achievement[lacking].mean())
     if measure == "practice":
         spread = float(c.design_start.std())
         return float(t.design_end.mean() - c.design_end.mean()) / spread

@@ -60,6 +60,9 @@ def summary(rows: Sequence[Finding], effects: ModelEffects) -> pd.DataFrame:
     for f in rows:
         values = effects.table.loc[f.id].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
+        if values.size == 0:
+            raise ValueError(f"{f.id}: the model's effect is undefined in every world "
+                             f"(measure {f.measure}); fix the row's expression")
         mean = float(values.mean())
         se = float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else 0.0
         distance, holds = verdict(f, mean, se)
