@@ -36,3 +36,29 @@ def test_calibrated_rows_stay_within_their_tolerance_over_the_plausible_worlds()
         + ", ".join(f"{r.id} model {r.model:+.3f} vs target {r.target_low:+.3f}..."
                     f"{r.target_high:+.3f} (tolerance {r.tolerance:.3f})"
                     for r in drifted.itertuples()))
+
+
+def test_validate_model_command_writes_every_row_and_keeps_foreign_files(tmp_path) -> None:
+    from interfaces.cli import main
+
+    out = tmp_path / "validation.md"
+    assert main(["validate-model", "--out", str(out), "--worlds", "2"]) == 0
+    text = out.read_text()
+    assert all(f"| {f.id} |" in text for f in findings())
+    assert "## Validation rows" in text and (tmp_path / "figures/validation/forest.png").exists()
+    assert main(["validate-model", "--out", str(out), "--worlds", "2"]) == 0  # its own: replaced
+    foreign = tmp_path / "notes.md"
+    foreign.write_text("my notes\n")
+    assert main(["validate-model", "--out", str(foreign), "--worlds", "2"]) == 2
+    assert foreign.read_text() == "my notes\n"
+
+
+def test_fit_command_refuses_unknown_parameters_and_foreign_files(tmp_path) -> None:
+    from interfaces.cli import main
+
+    assert main(["fit", "--parameters", "learning.no_such", "--db",
+                 str(tmp_path / "a.db")]) == 2
+    foreign = tmp_path / "mine.db"
+    foreign.write_text("not sqlite\n")
+    assert main(["fit", "--db", str(foreign), "--fresh"]) == 2
+    assert foreign.read_text() == "not sqlite\n"

@@ -67,6 +67,8 @@ def handle(args: argparse.Namespace) -> int:
             raise UserError(f"--parameters: '{name}' has no numeric range to fit")
     if args.db.suffix != ".db":
         raise UserError(f"--db {args.db}: the history file must end in .db")
+    out_path = args.out or ENSEMBLE
+    _check_own_files(args.db, out_path, args.fresh)
     args.db.parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     logging.getLogger("ABC").setLevel(logging.INFO)  # one line per population: progress
@@ -76,6 +78,33 @@ def handle(args: argparse.Namespace) -> int:
     history = fit(settings, args.db, resume=not args.fresh)
     command = ("plsim fit " + " ".join(sys.argv[2:])).strip() if sys.argv[1:2] == ["fit"] \
         else "plsim fit"
-    out = write_ensemble(history, settings, args.out or ENSEMBLE, command=command)
+    out = write_ensemble(history, settings, out_path, command=command)
     print(f"Wrote {out} and {out.with_suffix('.json')} ({history.max_t + 1} population(s)).")
     return 0
+
+
+def _check_own_files(db: Path, out: Path, fresh: bool) -> None:
+    """Refuse to replace files plsim fit did not write (users' files are kept)."""
+    import json
+    import sqlite3
+
+    if db.exists():
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+                tables = {r[0] for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError:
+            tables = set()
+        if "abc_smc" not in tables:
+            raise UserError(f"--db {db}: exists and is not a fit history written by plsim fit; "
+                            "choose another file")
+    del fresh  # a fit history may be restarted with --fresh; anything else was refused above
+    if out.exists():
+        manifest = out.with_suffix(".json")
+        try:
+            ours = json.loads(manifest.read_text(encoding="utf-8")).get("method") == "ABC-SMC"
+        except (OSError, ValueError, AttributeError):
+            ours = False
+        if not ours:
+            raise UserError(f"--out {out}: exists and was not written by plsim fit (no "
+                            f"manifest {manifest.name}); choose another file")

@@ -6,6 +6,10 @@ import argparse
 from pathlib import Path
 
 from interfaces.commands import options
+from simulation.errors import UserError
+
+#: First line of every report this command writes (an existing file without it is not replaced).
+TITLE = "# Validation report"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +37,10 @@ def handle(args: argparse.Namespace) -> int:
 
     options.seed(args.seed)
     options.at_least(args.worlds, 2, "--worlds")
+    if args.out.exists() and not args.out.read_text(encoding="utf-8", errors="replace") \
+            .startswith(TITLE):
+        raise UserError(f"--out {args.out}: exists and is not a report written by plsim "
+                        "validate-model; choose another file")
     figures = args.figures or args.out.parent / "figures" / "validation"
     command = f"plsim validate-model --out {args.out} --worlds {args.worlds} --seed {args.seed}"
     table = write_report(args.out, figures, worlds=args.worlds, seed=args.seed, command=command)
