@@ -23,6 +23,9 @@ from simulation import api
 
 __all__ = ["ModelEffects", "model_effects", "render", "write_report"]
 
+#: Horizontal range of the forest plot (larger model effects are drawn as arrows at the edge).
+XLIM = (-1.0, 3.0)
+
 
 @dataclass
 class ModelEffects:
@@ -95,7 +98,12 @@ def forest_plot(table: pd.DataFrame, path: Path) -> Path:
         colour = "tab:blue" if r["split"] == "calibration" else "tab:orange"
         marker = "o" if r["verdict"] == "holds" else "x"
         ax.plot([r["model_p05"], r["model_p95"]], [y, y], color=colour, lw=1)
-        ax.plot(r["model"], y, marker, color=colour, ms=6)
+        if r["model"] > XLIM[1]:  # off the scale: an arrow at the edge with the value
+            ax.plot(XLIM[1] - 0.03, y, ">", color=colour, ms=6)
+            ax.text(XLIM[1] - 0.1, y + 0.25, f"model {r['model']:+.2f}", fontsize=6,
+                    ha="right", color=colour)
+        else:
+            ax.plot(r["model"], y, marker, color=colour, ms=6)
     ax.set_yticks(range(len(mag)))
     ax.set_yticklabels([f"{r['id']} ({r['split'][0]})" for _, r in mag.iloc[::-1].iterrows()],
                        fontsize=7)
@@ -103,7 +111,7 @@ def forest_plot(table: pd.DataFrame, path: Path) -> Path:
     ax.set_xlabel("effect on the model's scale (SD; r for correlations; teacher SD for practice)")
     ax.set_title("Published (grey: interval, light: +- tolerance) vs model "
                  "(blue calibration, orange validation; o holds, x fails)", fontsize=8)
-    ax.set_xlim(-1.0, 3.0)
+    ax.set_xlim(*XLIM)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -136,7 +144,11 @@ def render(table: pd.DataFrame, source: str, figure: str, command: str) -> str:
         part = table[table["split"] == split]
         held = int((part["verdict"] == "holds").sum())
         lines.append(f"- {split}: {held} of {len(part)} rows hold")
-    lines += ["", f"![forest plot]({figure})", ""]
+    lines += ["", f"![forest plot]({figure})", "",
+              "The forest plot shows the magnitude rows (grey: the published interval on the "
+              "model's scale and one tolerance either side; dot or cross: the model's mean over "
+              "the worlds, line: its 5-95% range; arrows: off the scale). Sign rows are in the "
+              "tables only.", ""]
     for split in ("calibration", "validation"):
         part = table[table["split"] == split]
         lines += [f"## {split.capitalize()} rows", "",
