@@ -15,6 +15,7 @@ from experiments.calibration.validation_report import model_effects, summary
 HELD_ROWS: tuple[str, ...] = (
     "bettinger2017_online_course", "kulik1987_mastery_testing", "kraft2018_coaching_achievement",
     "steenbergenhu2014_its_college", "kingston2011_formative", "puzio2020_differentiation",
+    "wong2024_engagement_achievement",
 )
 
 #: The report's draw: worlds per row and seed (plsim validate-model defaults).

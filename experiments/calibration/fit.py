@@ -247,6 +247,12 @@ def write_ensemble(history: Any, settings: FitSettings, path: Path = ENSEMBLE,
         "seed": settings.seed, "workers": settings.workers,
         "institution": "evidence scenarios (200 students; 1,000 for teacher-practice rows)",
         "command": command,
+        "regenerate": (f"plsim fit --fresh --population {settings.population} --generations "
+                       f"{settings.generations} --parameters {','.join(settings.parameters)} "
+                       f"--seed {settings.seed} --workers {settings.workers} "
+                       f"--max-minutes {settings.max_minutes:g}"),
+        "note": ("pyabc draws through the global numpy stream and several processes: a rerun "
+                 "gives a statistically equivalent ensemble, not identical worlds"),
     }
     path.with_suffix(".json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return path

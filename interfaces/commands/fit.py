@@ -70,8 +70,7 @@ def handle(args: argparse.Namespace) -> int:
     out_path = args.out or ENSEMBLE
     _check_own_files(args.db, out_path, args.fresh)
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
-    logging.getLogger("ABC").setLevel(logging.INFO)  # one line per population: progress
+    logging.getLogger("ABC").setLevel(logging.INFO)  # pyabc logs each population: progress
     settings = FitSettings(parameters=names, population=args.population,
                            generations=args.generations, seed=args.seed, workers=args.workers,
                            dask=args.dask, max_minutes=args.max_minutes)
