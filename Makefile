@@ -23,10 +23,10 @@ venv: $(STAMP) ## create .venv and install plsim (editable) with the dev and pri
 PKG_INITS := $(wildcard simulation/__init__.py experiments/__init__.py interfaces/__init__.py)
 
 $(STAMP): pyproject.toml $(PKG_INITS)
-	@echo "==> venv: creating $(VENV) with $(PYTHON) and installing -e '.[dev,prim]'"
+	@echo "==> venv: creating $(VENV) with $(PYTHON) and installing -e '.[dev,prim,fit]'"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,prim]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,prim,fit,pdf]'
 	@touch $@
 	@echo "==> venv: ready ($(BIN)/python)"
 

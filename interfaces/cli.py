@@ -30,6 +30,8 @@ COMMANDS: tuple[str, ...] = (
     "sweep",
     "sensitivity",
     "analyze",
+    "fit",
+    "validate-model",
 )
 
 
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        importlib.import_module(f"interfaces.commands.{name}").register(sub)
+        importlib.import_module(f"interfaces.commands.{name.replace('-', '_')}").register(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,11 @@ from simulation.errors import UserError
 from simulation.model import PersonalizedLearningModel
 from simulation.scenario import Scenario, load_scenario
 
-__all__ = ["RunResult", "build_model", "load_scenario", "run", "survey", "weeks_per_year"]
+__all__ = ["PLAUSIBLE_WORLDS", "RunResult", "build_model", "load_scenario", "plausible_worlds",
+           "run", "survey", "weeks_per_year"]
+
+#: The calibrated ensemble shipped with the model (written by ``plsim fit``).
+PLAUSIBLE_WORLDS = Path(__file__).resolve().parent / "data" / "plausible_worlds.csv"
 
 
 @dataclass
@@ -210,3 +215,20 @@ def survey(scenario: Scenario | str = "baseline_guangdong_2024", week: int = 0,
         return model.survey()
     finally:
         model.release()
+
+
+def plausible_worlds(path: str | Path | None = None) -> pd.DataFrame:
+    """The posterior ensemble of parameter sets ("plausible worlds") calibrated to the evidence.
+
+    One row per world: ``world``, ``weight`` (importance weights, summing to 1) and one column per
+    fitted parameter (dotted registry names). Use a row as ``overrides`` of any scenario::
+
+        worlds = plausible_worlds()
+        overrides = worlds.drop(columns=["world", "weight"]).iloc[0].to_dict()
+
+    The manifest beside the file (``.json``) says how it was made (``plsim fit``).
+    """
+    source = Path(path) if path is not None else PLAUSIBLE_WORLDS
+    if not source.exists():
+        raise UserError(f"{source}: no plausible worlds; make them with `plsim fit`")
+    return pd.read_csv(source)

@@ -367,17 +367,22 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("learning.hours_per_week", 6.0, 2.0, 15.0, "hours/week", ASSUMPTION,
       "Scheduled study time per week in the modelled course."),
     P("learning.gain_per_hour", 0.0095, 0.003, 0.03, "SD/hour", ASSUMPTION + " (calibrated: "
-      "status quo gains about 0.7 SD of the starting cohort per year on the course test)",
+      "status quo gains about 0.7 SD of the starting cohort per year on the course test); "
+      "evidence fit (plausible_worlds.csv): posterior mean 0.0193, 90% of worlds 0.011-0.029, "
+      "weakly identified, default kept",
       "Achievement gained per fully engaged hour at the best difficulty fit, average aptitude."),
     P("learning.optimal_success_rate", 0.85, 0.6, 0.95, "share of tasks",
       "Wilson, Shenhav, Straccia & Cohen (2019), Nature Communications 10:4646",
       "Success rate at which learning per unit time peaks.", evidence="moderate"),
-    P("learning.fit_concentration", 6.0, 2.0, 20.0, "1", ASSUMPTION,
+    P("learning.fit_concentration", 6.0, 2.0, 20.0, "1", ASSUMPTION + "; evidence fit "
+      "(plausible_worlds.csv): posterior mean 10.8, 90% of worlds 3.3-18.7, not identified",
       "Sharpness of the difficulty-fit curve around its peak (higher: narrower flow zone)."),
-    P("learning.difficulty_scale", 0.7, 0.2, 1.5, "SD per logit", ASSUMPTION,
+    P("learning.difficulty_scale", 0.7, 0.2, 1.5, "SD per logit", ASSUMPTION + "; evidence "
+      "fit (plausible_worlds.csv): posterior mean 0.94, 90% of worlds 0.43-1.44",
       "Achievement distance that changes the log-odds of success by one."),
     P("learning.feedback_effect", 0.2, 0.0, 1.0, "multiplier",
-      "Hattie & Timperley (2007), Rev. Educ. Research 77(1): feedback among the largest effects",
+      "Hattie & Timperley (2007), Rev. Educ. Research 77(1): feedback among the largest effects; "
+      "evidence fit (plausible_worlds.csv): posterior mean 0.49, 90% of worlds 0.08-0.93",
       "Extra learning per hour of one-to-one feedback of perfect quality.", evidence="moderate"),
     P("learning.platform_effect", 0.6, 0.0, 1.2, "multiplier",
       "VanLehn (2011), Educational Psychologist 46(4): step-based tutoring d = 0.76",
@@ -395,6 +400,29 @@ PARAMETERS: tuple[Parameter, ...] = (
       "Xu & Jaggars (2014); Bettinger, Fox, Loeb & Taylor (2017), AER 107(9)",
       "Self-regulation below which autonomy (self-directed plans, self-pacing) hurts learning.",
       evidence="moderate"),
+    P("learning.whole_class_breadth", 0.0, 0.0, 1.0, "SD of achievement",
+      "assumption, no source; off (0) by default: on the calibration rows a band of 0.15-0.6 "
+      "SD turns self-pacing's who-gains rows the right way but shrinks every personalization "
+      "effect, already too small (docs/validation.md); evidence fit (plausible_worlds.csv): "
+      "posterior mean 0.22, 90% of worlds 0.02-0.54",
+      "Half-width of the band of difficulty a teacher-led whole-class lesson spans; students "
+      "within it work at their level.", evidence="weak"),
+    P("learning.autonomy_cost", 0.9, 0.0, 1.0, "share of self-steered time",
+      "Bettinger, Fox, Loeb & Taylor (2017), AER 107(9); Xu & Jaggars (2014), J. Higher Educ. "
+      "85(5); value chosen on the evidence base's calibration rows only",
+      "Share of self-steered time (self-pacing, self-directed plans) lost by a student whose "
+      "readiness for autonomy is zero; a student at autonomy_demand loses none.",
+      evidence="weak"),
+    P("learning.autonomy_demand", 0.8, 0.4, 1.0, "self-regulation index",
+      "Xu & Jaggars (2014); Bettinger et al. (2017): the harm of online formats fades only "
+      "for the strongest students; value an assumption",
+      "Readiness (self-regulation plus prior knowledge) at which steering oneself costs no time.",
+      evidence="weak"),
+    P("learning.autonomy_knowledge_weight", 2.0, 0.0, 3.0, "SD of self-regulation per SD",
+      "Kirschner, Sweller & Clark (2006), Educ. Psychologist 41(2); Kalyuga (2007), Educ. "
+      "Psychol. Rev. 19: minimal guidance works for knowledgeable learners, not novices",
+      "How much a student's current achievement (SD) adds to readiness for autonomy, in SDs of "
+      "self-regulation.", evidence="weak"),
     P("learning.self_choice_error_sd", 1.0, 0.2, 2.0, "SD of achievement", ASSUMPTION,
       "Error with which a student with no self-regulation picks task difficulty for themself."),
     P("learning.platform_error_sd", 1.2, 0.2, 2.0, "SD of achievement", ASSUMPTION,
@@ -445,7 +473,9 @@ PARAMETERS: tuple[Parameter, ...] = (
                      ("mastery", "Mastery: move on when ready"),
                      ("self_paced", "Self-paced: each student sets the pace"))),
     P("pacing.calendar_rate", 0.025, 0.01, 0.06, "SD/week", ASSUMPTION + " (set to the status "
-      "quo's average weekly gain)", "Weekly advance of the class's calendar position."),
+      "quo's average weekly gain); evidence fit (plausible_worlds.csv): posterior mean 0.033, "
+      "90% of worlds 0.012-0.055, not identified",
+      "Weekly advance of the class's calendar position."),
     P("pacing.flexible_spread", 0.5, 0.0, 2.0, "SD of achievement", ASSUMPTION,
       "Under flexible pacing, how far a student may work ahead of or behind the class.",
       role=_POL, label='How far ahead or behind (flexible pacing)'),

@@ -180,6 +180,10 @@ class LearningParams:
     self_choice_error_sd: float
     platform_error_sd: float
     self_study_quality: float
+    whole_class_breadth: float
+    autonomy_cost: float
+    autonomy_demand: float
+    autonomy_knowledge_weight: float
     hours_noise_sd: float
 
 

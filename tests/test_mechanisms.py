@@ -294,3 +294,46 @@ def test_status_quo_survey_stays_within_015_of_the_paper_over_a_year(seed: int) 
         model.step()
         drift = (model.survey()["mean"] - start["mean"]).abs().max()
         assert drift <= 0.15, f"week {model.week}: survey drifted {drift:.3f}"
+
+
+# --- costs of autonomy and the whole-class band (evidence calibration rows) -------------------
+def _quartile_effect(over: Mapping[str, Any], quartile: int,
+                     base: Mapping[str, Any] | None = None) -> np.ndarray:
+    def read(m: PersonalizedLearningModel) -> float:
+        s = m.student_state
+        return float(s.achievement[s.prior_quartile == quartile].mean())
+    return _effect(over, read, base=base, weeks=18)
+
+
+SELF_PACED = {"pacing.mode": "self_paced"}
+
+
+def test_autonomy_cost_hurts_the_bottom_quartile_more_than_the_top() -> None:
+    # Bettinger et al. 2017; Xu & Jaggars 2014: self-paced formats cost weaker students most
+    free = {"learning.autonomy_cost": 0.0}
+    costly = {"learning.autonomy_cost": 0.9}
+    bottom = _quartile_effect({**SELF_PACED, **costly}, 0, base={**SELF_PACED, **free})
+    top = _quartile_effect({**SELF_PACED, **costly}, 3, base={**SELF_PACED, **free})
+    assert (bottom < -0.1).all()
+    assert (bottom < top - 0.05).all()
+
+
+def test_autonomy_cost_leaves_teacher_led_lockstep_untouched() -> None:
+    effect = _effect({"learning.autonomy_cost": 0.0}, achievement)
+    assert np.allclose(effect, 0.0, atol=0.0)
+
+
+def test_whole_class_band_closes_gaps_inside_it_and_shrinks_those_outside() -> None:
+    from simulation.dynamics.learning import whole_class_gap
+    params = load_scenario("baseline_guangdong_2024", {"learning.whole_class_breadth": 0.3}).params
+    gaps = np.array([-1.2, -0.2, 0.0, 0.25, 1.0])
+    assert whole_class_gap(params, gaps) == pytest.approx([-0.9, 0.0, 0.0, 0.0, 0.7])
+    off = load_scenario("baseline_guangdong_2024").params
+    assert whole_class_gap(off, gaps) is gaps
+
+
+def test_whole_class_band_helps_the_tails_of_a_lockstep_class_most() -> None:
+    band = {"learning.whole_class_breadth": 0.5}
+    bottom = _quartile_effect(band, 0)
+    middle = _quartile_effect(band, 1)
+    assert (bottom > middle).all() and (bottom > 0).all()

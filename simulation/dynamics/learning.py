@@ -28,6 +28,21 @@ from simulation.params import Params
 from simulation.state import InstitutionState, Practice, Streams
 
 
+def whole_class_gap(params: Params, gap: np.ndarray) -> np.ndarray:
+    """Gap of teacher-led whole-class work: the lesson spans a band of difficulty.
+
+    A lesson is not one task at the calendar position: explanations, worked examples and
+    questions at several levels cover ``learning.whole_class_breadth`` SD either side of it, and
+    each student works with the part of the band nearest their level. Gaps inside the band
+    vanish; outside, they shrink by the band's half-width. With breadth 0 every student works at
+    the calendar position, and students in the tails sit about 1 SD from their level.
+    """
+    band = params.learning.whole_class_breadth
+    if band <= 0.0:
+        return gap
+    return np.sign(gap) * np.maximum(np.abs(gap) - band, 0.0)
+
+
 def activity_gaps(params: Params, state: InstitutionState,
                   streams: Streams) -> list[tuple[Practice | None, np.ndarray]]:
     """Task difficulty above each student's level, per activity in this week's mix.
@@ -39,6 +54,8 @@ def activity_gaps(params: Params, state: InstitutionState,
     whole = s.position - s.achievement
     if state.policy.mode.self_steered:  # students pick their own tasks at their position
         whole = whole + self_choice_error(params, state, streams)
+    else:  # a teacher-led lesson spans a band of difficulty (see whole_class_gap)
+        whole = whole_class_gap(params, whole)
     gaps: list[tuple[Practice | None, np.ndarray]] = [(None, whole)]
     for practice in state.policy.present(state.this_week.shares):
         if practice.gap is not None:
@@ -46,6 +63,27 @@ def activity_gaps(params: Params, state: InstitutionState,
         else:
             gaps.append((practice, whole))
     return gaps
+
+
+def autonomy_hours(params: Params, state: InstitutionState) -> np.ndarray:
+    """Share of self-steered time (self-pacing, self-directed plans) each student really uses.
+
+    Two costs multiply. Below ``self_direction_threshold`` a student loses time in proportion
+    (at most 80%). The *cost of autonomy* adds the loss of students not yet ready to steer
+    themselves: readiness is self-regulation plus ``autonomy_knowledge_weight`` x current
+    achievement (SD) x the week-0 SD of self-regulation (novices cannot judge what they need:
+    Kirschner, Sweller & Clark 2006; Kalyuga 2007), and a student short of ``autonomy_demand``
+    loses ``autonomy_cost`` x the shortfall's share of the demand (online and self-paced formats
+    hurt weaker, less self-regulated students most: Xu & Jaggars 2014; Bettinger et al. 2017).
+    """
+    s, lv = state.students, params.learning
+    autonomy = np.clip(s.self_regulation / lv.self_direction_threshold, 0.2, 1.0)
+    if lv.autonomy_cost == 0.0:
+        return autonomy
+    readiness = s.self_regulation + (lv.autonomy_knowledge_weight
+                                     * params.students.self_regulation_sd * s.achievement)
+    shortfall = np.clip((lv.autonomy_demand - readiness) / lv.autonomy_demand, 0.0, 1.0)
+    return autonomy * (1.0 - lv.autonomy_cost * shortfall)
 
 
 def learn(params: Params, state: InstitutionState, streams: Streams) -> None:
@@ -61,8 +99,8 @@ def learn(params: Params, state: InstitutionState, streams: Streams) -> None:
     opt, scale, conc = lv.optimal_success_rate, lv.difficulty_scale, lv.fit_concentration
     gaps = activity_gaps(params, state, streams)
     n = s.achievement.shape[0]
-    # time actually used when students steer themselves: full at or above the threshold, less below
-    autonomy = np.clip(s.self_regulation / lv.self_direction_threshold, 0.2, 1.0)
+    # time actually used when students steer themselves (see autonomy_hours)
+    autonomy = autonomy_hours(params, state)
 
     effective = np.zeros(n)
     success = np.zeros(n)
