@@ -14,7 +14,7 @@ help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-venv: $(STAMP) ## create .venv and install plsim (editable) with the dev and prim extras
+venv: $(STAMP) ## create .venv and install plsim (editable) with the dev, prim, fit and pdf extras
 
 # The editable install maps only the top-level packages that exist when it runs, so the
 # stamp also depends on their __init__.py files: a package that appears later triggers a
@@ -23,7 +23,7 @@ venv: $(STAMP) ## create .venv and install plsim (editable) with the dev and pri
 PKG_INITS := $(wildcard simulation/__init__.py experiments/__init__.py interfaces/__init__.py)
 
 $(STAMP): pyproject.toml $(PKG_INITS)
-	@echo "==> venv: creating $(VENV) with $(PYTHON) and installing -e '.[dev,prim,fit]'"
+	@echo "==> venv: creating $(VENV) with $(PYTHON) and installing -e '.[dev,prim,fit,pdf]'"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,prim,fit,pdf]'
