@@ -122,7 +122,7 @@ def test_refuses_to_overwrite_without_force_and_force_spares_a_users_own_file(
     assert out.read_text(encoding="utf-8") == "# precious\n"
     # --force replaces only a scenario plsim calibrate wrote, never the user's own file
     assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(out), "--force"]) == 2
-    assert "not written by plsim calibrate" in capsys.readouterr().err
+    assert "not a scenario written by plsim calibrate" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "# precious\n"
     calibrated = tmp_path / "calibrated.toml"
     assert main(["calibrate", "--survey", str(SUMMARY), "--out", str(calibrated)]) == 0

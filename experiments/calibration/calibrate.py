@@ -33,6 +33,7 @@ import pandas as pd
 import tomli_w
 
 from experiments.calibration.survey_file import SurveyData, read_survey
+from experiments.storage.provenance import check_replaceable_file
 from simulation import api
 from simulation.calibration import CalibrationError, location_spread
 from simulation.costs import staffing
@@ -394,12 +395,9 @@ def check_out(out: Path, force: bool) -> None:
     if out.is_dir():
         raise CalibrationError(f"--out {out} is a folder; give a file name such as "
                                f"{out / 'my_institution.toml'}")
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} already exists; choose another --out or pass --force to "
-                              "replace it")
-    if out.exists() and not _calibrated_by_plsim(out):
-        raise CalibrationError(f"{out} was not written by plsim calibrate, so --force does not "
-                               "replace it (the file is left untouched); choose another --out")
+    check_replaceable_file(out, force, _calibrated_by_plsim,
+                           "a scenario written by plsim calibrate",
+                           CalibrationError)
 
 
 #: The provenance comment every calibrated scenario starts with (see :func:`scenario_toml`).

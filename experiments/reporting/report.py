@@ -28,7 +28,12 @@ from typing import Any
 
 from experiments.reporting.html import GENERATOR, page
 from experiments.reporting.money import currency_symbol
-from experiments.storage.provenance import folder_manifest
+from experiments.storage.provenance import (
+    check_replaceable_file,
+    file_has_mark,
+    folder_manifest,
+    write_file_atomically,
+)
 from simulation.errors import UserError
 
 __all__ = ["build_report", "folder_kind", "write_pdf", "write_report"]
@@ -102,17 +107,11 @@ def write_report(folder: str | Path, out: str | Path | None = None, force: bool 
                         "(--pdf writes the PDF beside it)")
     targets = [path, path.with_suffix(".pdf")] if pdf else [path]
     for target in targets:
-        if target.exists() and not force:
-            raise FileExistsError(f"{target} already exists; choose another --out or pass "
-                                  "--force to replace it")
-        if target.exists() and not _written_by_plsim(target):
-            raise UserError(f"{target} is not a report plsim wrote, so --force does not replace "
-                            "it (the file is left untouched); choose another --out")
+        check_replaceable_file(target, force, _written_by_plsim, "a report plsim wrote")
     if pdf:
         _pdf_renderer()  # fail before the work when the renderer is missing
     text = build_report(folder, currency)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, text.encode("utf-8"))
+    write_file_atomically(path, text.encode("utf-8"))
     if pdf:
         write_pdf(text, targets[1])
     return targets
@@ -121,25 +120,12 @@ def write_report(folder: str | Path, out: str | Path | None = None, force: bool 
 def _written_by_plsim(path: Path) -> bool:
     """Whether ``path`` is a report plsim wrote: an HTML file whose head carries plsim's
     generator mark (or the default report of a results folder), or the PDF beside such a file."""
-    if not path.is_file():
-        return False
     if path.suffix.lower() == ".pdf":
         html = path.with_suffix(".html")
         return html.suffix != path.suffix and _written_by_plsim(html)
-    if path.name == REPORT_NAME and folder_manifest(path.parent) is not None:
+    if path.name == REPORT_NAME and path.is_file() and folder_manifest(path.parent) is not None:
         return True
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    return file_has_mark(path, f'<meta name="generator" content="{GENERATOR}">'.encode(), 4096)
 
 
 def _pdf_renderer() -> Any:
@@ -157,5 +143,5 @@ def write_pdf(html_text: str, path: str | Path) -> Path:
     weasyprint = _pdf_renderer()
     path = Path(path)
     data = weasyprint.HTML(string=html_text).write_pdf()
-    _atomic_write(path, data)
+    write_file_atomically(path, data)
     return path

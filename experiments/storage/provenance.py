@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
@@ -213,6 +213,64 @@ def prepare_folder(path: Path, force: bool, layout: frozenset[str] = frozenset()
     except OSError as exc:
         raise _write_error(path, exc) from None
     return path
+
+
+def file_has_mark(path: Path, mark: bytes, head: int = 8192) -> bool:
+    """Whether ``path`` is a regular file whose first ``head`` bytes contain ``mark`` (how plsim
+    recognises a single file it wrote: a generator tag, a provenance comment, a header)."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            return mark in f.read(head)
+    except OSError:
+        return False
+
+
+def check_replaceable_file(path: Path, force: bool, ours: Callable[[Path], bool],
+                           what: str, error: type[UserError] = UserError) -> None:
+    """Check, before any work, that one output file may be written at ``path``.
+
+    Parameters
+    ----------
+    ours
+        Whether an existing file is one plsim wrote (e.g. :func:`file_has_mark`).
+    what
+        The file plsim would have written, for the message (``"a report plsim wrote"``).
+
+    Raises
+    ------
+    FileExistsError
+        ``path`` exists and ``force`` is false.
+    UserError
+        (or ``error``) ``path`` is a folder, or exists and plsim did not write it: even with
+        ``force`` it is left untouched.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise error(f"--out {path} is a folder; give a file name")
+    if not path.exists():
+        return
+    if not force:
+        raise FileExistsError(f"{path} already exists; choose another --out or pass --force to "
+                              "replace it")
+    if not ours(path):
+        raise error(f"{path} is not {what}, so --force does not replace it (the file is left "
+                    "untouched); choose another --out")
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary sibling renamed over it: a reader never
+    sees half a file, and a failure leaves what was there."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _write_error(path, exc) from None
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:

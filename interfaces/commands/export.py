@@ -37,11 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _written_by_plsim(path: Path) -> bool:
     """Whether ``path`` is a table this command wrote (its header starts with ``run_number,``)."""
-    try:
-        with path.open("rb") as f:
-            return f.readline().startswith(b"run_number,")
-    except OSError:
-        return False
+    from experiments.storage.provenance import file_has_mark
+
+    return file_has_mark(path, b"run_number,", len("run_number,"))
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -49,6 +47,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.analysis.interop import behaviorspace_table, comparison_table
     from experiments.reporting.report import folder_kind
     from experiments.storage.experiment_store import load_results
+    from experiments.storage.provenance import check_replaceable_file, write_file_atomically
     from simulation.errors import UserError
 
     folder = Path(args.folder)
@@ -65,17 +64,9 @@ def handle(args: argparse.Namespace) -> int:
     path = Path(args.out) if args.out else folder / f"{name}-table.csv"
     if path.suffix.lower() != ".csv":
         raise UserError(f"--out {path}: the export is CSV; give a file name ending in .csv")
-    if path.exists() and not args.force:
-        raise FileExistsError(f"{path} already exists; choose another --out or pass --force to "
-                              "replace it")
-    if path.exists() and not _written_by_plsim(path):
-        raise UserError(f"{path} is not a table plsim exported (its first line does not start "
-                        "with run_number), so --force does not replace it (the file is left "
-                        "untouched); choose another --out")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    table.to_csv(tmp, index=False)
-    tmp.replace(path)
+    check_replaceable_file(path, args.force, _written_by_plsim, "a table plsim exported (its "
+                           "first line does not start with run_number)")
+    write_file_atomically(path, table.to_csv(index=False).encode("utf-8"))
     runs = table["run_number"].nunique()
     print(f"Table: {path} ({len(table):,} rows: {runs:,} runs x steps; {len(table.columns)} "
           "columns: run_number, parameters, step, metrics)")

@@ -34,11 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Write the report and print the tally."""
     from experiments.calibration.validation_report import write_report
+    from experiments.storage.provenance import file_has_mark
 
     options.seed(args.seed)
     options.at_least(args.worlds, 2, "--worlds")
-    if args.out.exists() and not args.out.read_text(encoding="utf-8", errors="replace") \
-            .startswith(TITLE):
+    if args.out.exists() and not file_has_mark(args.out, TITLE.encode("utf-8"), len(TITLE)):
         raise UserError(f"--out {args.out}: exists and is not a report written by plsim "
                         "validate-model; choose another file")
     figures = args.figures or args.out.parent / "figures" / "validation"
