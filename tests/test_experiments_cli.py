@@ -63,6 +63,17 @@ def test_sweep_and_its_summary(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     assert (out / "analysis" / "distributions.png").exists()
     assert not (out / "analysis" / "sobol_indices.csv").exists()
     capsys.readouterr()
+    # --out into a folder of the user's own is refused with its files intact; an earlier
+    # analysis folder (it carries plsim's mark) may be written again
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "distributions.png").write_bytes(b"my own picture")
+    assert plsim(["analyze", str(out), "--out", str(mine)]) == 2
+    assert "did not write" in capsys.readouterr().err
+    assert (mine / "distributions.png").read_bytes() == b"my own picture"
+    assert plsim(["analyze", str(out), "--out", str(tmp_path / "new")]) == 0
+    assert plsim(["analyze", str(out), "--out", str(tmp_path / "new")]) == 0
+    capsys.readouterr()
 
 
 def test_the_wrong_command_for_a_design_is_explained(tmp_path: Path,

@@ -15,6 +15,8 @@ from experiments.analysis.sensitivity import (
 from experiments.reporting.factor_plots import write_factor_plots
 from experiments.reporting.sensitivity_figures import write_figures
 from experiments.storage.experiment_store import load_results
+from experiments.storage.provenance import write_json
+from simulation.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,15 +46,35 @@ def handle(args: argparse.Namespace) -> int:
     report = analyze_results(results, outcomes=outcomes, resamples=args.resamples,
                              conf_level=args.conf_level, convergence=not args.no_convergence)
     out = Path(args.out) if args.out else results.path / "analysis"
+    _check_analysis_folder(out, default=args.out is None)
     written = write_tables(report, out)
     if not args.no_figures:
         written += write_figures(report, results, out)
         written += write_factor_plots(results, out, outcomes)  # grid sweeps: outcome vs factor
+    write_json(out / ANALYSIS_MARK, {"kind": "analysis", "results": str(results.path),
+                                     "method": report.method, **report.settings})
     print_summary(report)
     print(f"\nwrote {len(written)} files to {out}:")
     for path in written:
         print(f"  {path.name}")
     return 0
+
+
+#: Written into every folder ``plsim analyze`` fills, so that a later analysis may replace it.
+ANALYSIS_MARK = "analysis.json"
+
+
+def _check_analysis_folder(out: Path, default: bool) -> None:
+    """Refuse an ``--out`` folder holding files that ``plsim analyze`` did not write (they would
+    be overwritten): it must be new, empty, or an earlier analysis (the default folder inside the
+    results folder always is)."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder")
+    if default or not out.is_dir() or (out / ANALYSIS_MARK).is_file() or not any(out.iterdir()):
+        return
+    raise UserError(f"--out {out}: the folder holds files plsim analyze did not write, which the "
+                    "tables and figures could overwrite; choose a new or empty folder (nothing "
+                    "was changed)")
 
 
 def print_summary(report: SensitivityReport, top: int = 5) -> None:
