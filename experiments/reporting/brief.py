@@ -92,11 +92,12 @@ def _clear_gain(row: dict[str, Any]) -> bool:
 
 
 def equity_flags(rows: list[dict[str, Any]]) -> list[str]:
-    """One sentence per policy that raises mean achievement while clearly widening a gap."""
+    """One sentence per policy that clearly widens a gap: raising the mean at equity's cost, or
+    widening a gap without a clear gain (worse: nobody's gain pays for it)."""
     out = []
     for row in rows:
         gaps = widens_a_gap(row)
-        if not gaps or not _clear_gain(row):
+        if not gaps:
             continue
         e = row["achievement_effect_sd"]
         parts = []
@@ -106,27 +107,31 @@ def equity_flags(rows: list[dict[str, Any]]) -> list[str]:
             d = _digits(row.get(key))
             parts.append(f"{GAP_WORDS[gap]} by {fmt(row.get(key), d)} SD "
                          f"(95% interval {_span(iv.get('ci_low'), iv.get('ci_high'), d)})")
-        out.append(f"{scenario_label(row['scenario'])} raises mean achievement "
-                   f"({fmt(e['estimate'], _digits(e['estimate']), True)} SD) but widens "
-                   + _join(parts) + ".")
+        effect = f"{fmt(e['estimate'], _digits(e['estimate']), True)} SD"
+        if _clear_gain(row):
+            lead = f"raises mean achievement ({effect}) but widens "
+        else:
+            lead = f"does not clearly raise mean achievement ({effect}) and widens "
+        out.append(f"{scenario_label(row['scenario'])} {lead}" + _join(parts) + ".")
     return out
 
 
 def compact_flags(rows: list[dict[str, Any]]) -> str:
-    """One sentence naming every policy that raises the mean while widening a gap (for many)."""
+    """One sentence naming every policy that clearly widens a gap (for many policies)."""
     items = []
     for row in rows:
         gaps = widens_a_gap(row)
-        if not gaps or not _clear_gain(row):
+        if not gaps:
             continue
         changes = ", ".join(f"{g} "
                             f"{fmt(row.get(GAP_KEYS[g]), _digits(row.get(GAP_KEYS[g])), True)}"
                             for g in gaps)
-        items.append(f"{scenario_label(row['scenario'])} ({changes})")
+        gain = "" if _clear_gain(row) else ", no clear gain"
+        items.append(f"{scenario_label(row['scenario'])} ({changes}{gain})")
     if not items:
         return ""
-    return (f"{len(items)} policies raise mean achievement but clearly widen a gap (marked "
-            "'widens' above; change in SD): " + "; ".join(items) + ".")
+    return (f"{len(items)} policies clearly widen a gap (marked 'widens' above; change in SD): "
+            + "; ".join(items) + ".")
 
 
 def _answer(rows: list[dict[str, Any]], base: str, symbol: str | None) -> str:
@@ -270,8 +275,7 @@ def comparison_brief(manifest: dict[str, Any], rows: list[dict[str, Any]],
         text = " ".join(flags) if len(flags) <= 2 else compact_flags(rows)
         parts.append(f'<div class="flag-box"><strong>Equity warning.</strong> {esc(text)}</div>')
     else:
-        parts.append("<p><strong>Equity.</strong> No policy that raises achievement clearly "
-                     "widens either gap.</p>")
+        parts.append("<p><strong>Equity.</strong> No policy clearly widens either gap.</p>")
     parts += [chart,
               f"<p><strong>How sure.</strong> {esc(_how_sure(manifest, rows))}</p>",
               "<p><strong>What would change the answer.</strong></p>",
