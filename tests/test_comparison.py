@@ -79,11 +79,16 @@ def test_scenario_compared_with_itself_has_exactly_zero_effect_and_zero_width_in
 def test_effect_is_mean_paired_final_difference_with_t_interval_from_independent_runs(
         result: ComparisonResult, scenario_dir: Path) -> None:
     coaching = load_scenario(scenario_dir / "coaching.toml")
+    pairs = result.pairs[result.pairs["alternative"] == result.labels[2]]
+    params = [c for c in pairs.columns if "." in c]
+    assert params, "the comparison runs over plausible worlds by default"
     diffs = []
     for r in range(REPLICATES):
-        base = api.run("baseline_guangdong_2024", weeks=WEEKS, snapshots=False,
+        world = pairs[pairs["replicate"] == r][params].iloc[0].to_dict()
+        base = api.run(load_scenario("baseline_guangdong_2024").with_overrides(world),
+                       weeks=WEEKS, snapshots=False,
                        rng=np.random.SeedSequence(11, spawn_key=(r,)))
-        alt = api.run(coaching, weeks=WEEKS, snapshots=False,
+        alt = api.run(coaching.with_overrides(world), weeks=WEEKS, snapshots=False,
                       rng=np.random.SeedSequence(11, spawn_key=(r,)))
         diffs.append(alt.final["achievement_mean"] - base.final["achievement_mean"])
     low, high = stats.t.interval(0.95, REPLICATES - 1, loc=np.mean(diffs),
