@@ -93,3 +93,32 @@ def test_bad_world_options_are_refused_with_a_clear_message() -> None:
         compare(BASE, [ALT], replicates=2, weeks=1, worlds="some")
     with pytest.raises(UserError, match="pairs_per_world"):
         compare(BASE, [ALT], replicates=2, weeks=1, pairs_per_world=0)
+
+
+def test_setup_warnings_name_idle_devices_a_different_population_and_no_change() -> None:
+    from experiments.comparison.paired import setup_warnings
+
+    base = load_scenario(BASE)
+    idle = base.with_overrides({"resources.device_ratio": 0.5})
+    assert any("no practice that needs a device" in w for w in setup_warnings(idle, base))
+    used = idle.with_overrides({"resources.adaptive_platform": True})
+    assert not any("no practice that needs a device" in w for w in setup_warnings(used, base))
+    bigger = base.with_overrides({"institution.n_students": 400})
+    assert any("population" in w and "n_students" in w for w in setup_warnings(bigger, base))
+    assert any("sets nothing differently" in w for w in setup_warnings(base, base))
+    assert setup_warnings(load_scenario("coaching_only"), base) == []
+
+
+def test_the_cli_prints_worlds_p_benefit_and_fixed_worlds_match_the_api(tmp_path, capsys) -> None:
+    from interfaces.cli import main
+
+    args = [BASE, ALT, "--replicates", "3", "--weeks", "2", "--seed", "4", "--serial"]
+    assert main(["compare", *args, "--out", str(tmp_path / "a"), "--worlds", "fixed",
+                 "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    fixed = compare(BASE, [ALT], replicates=3, weeks=2, seed=4, worlds="fixed")
+    assert printed["comparisons"][0]["achievement_effect_sd"] == \
+        fixed.rows[0]["achievement_effect_sd"]
+    assert main(["compare", *args, "--out", str(tmp_path / "b")]) == 0
+    text = capsys.readouterr().out
+    assert "plausible world(s) drawn by weight" in text and "P(benefit)" in text

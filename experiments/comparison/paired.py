@@ -162,9 +162,23 @@ class ComparisonResult:
         """Base first, then the alternatives."""
         return [self.base, *self.alternatives]
 
+    def decision_outputs(self) -> dict[str, Any]:
+        """P(benefit), P(best), acceptability, EVPI and EVPPI of the replicate pairs
+        (:func:`experiments.analysis.decision.decision_summary`)."""
+        from experiments.analysis.decision import decision_summary
+
+        return decision_summary(self.pairs)
+
+    @property
+    def setup_warnings(self) -> dict[str, list[str]]:
+        """Per alternative's label, the warnings of :func:`setup_warnings` (artefacts of the
+        set-up: nothing that acts changes, the population differs)."""
+        return {label: setup_warnings(alt, self.base)
+                for label, alt in zip(self.labels[1:], self.alternatives)}
+
     def to_json(self) -> dict[str, Any]:
-        """``{"comparisons": rows}``, ready for ``json.dumps``."""
-        return {"comparisons": self.rows}
+        """``{"comparisons": rows, "setup_warnings": {...}}``, ready for ``json.dumps``."""
+        return {"comparisons": self.rows, "setup_warnings": self.setup_warnings}
 
     def final(self) -> pd.DataFrame:
         """Last-week levels of every arm, averaged over replicates (one row per scenario)."""
@@ -673,6 +687,37 @@ def _row_warnings(alt: Scenario, base: Scenario, labels: list[str], replicates: 
     if api.weeks_per_year(alt) != api.weeks_per_year(base):
         out.append(f"teaching weeks per year differ from the base ({api.weeks_per_year(alt)} vs "
                    f"{api.weeks_per_year(base)}): both arms ran the same number of weeks")
+    return out
+
+
+#: Settings that make the population of a run: arms that differ in them compare other students.
+POPULATION_PREFIXES = ("institution.n_students", "resources.class_size", "students.")
+
+
+def setup_warnings(alt: Scenario, base: Scenario) -> list[str]:
+    """Warnings where a result would be an artefact of the set-up, not of a policy.
+
+    An alternative that changes nothing at all or only devices that no practice uses, and arms
+    that differ in their population (number of students, class size or week-0 student state).
+    """
+    from simulation.practices import PRACTICES
+
+    a, b = alt.flat(), base.flat()
+    changed = [name for name, value in a.items() if b.get(name) != value]
+    out = []
+    if not changed:
+        out.append("sets nothing differently from the base: any effect is noise")
+    devices_up = a["resources.device_ratio"] > b["resources.device_ratio"]
+    using = [p.name for p in PRACTICES if p.needs_access and p.is_on(alt.params)]
+    if devices_up and not using:
+        out.append("adds devices, but no practice that needs a device is on (e.g. the adaptive "
+                   "platform): the devices only change access, not what students do")
+    population = [n for n in changed if n.startswith(POPULATION_PREFIXES)]
+    if population:
+        shown = ", ".join(f"{n} {b[n]} -> {a[n]}" for n in population[:4])
+        out.append(f"differs from the base in its population or classes ({shown}): part of "
+                   "the effect comes from who is taught and in what groups, not only from the "
+                   "policy")
     return out
 
 

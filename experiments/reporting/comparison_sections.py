@@ -345,10 +345,13 @@ def _read_decision(folder: Path | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]],
+                     setup: dict[str, list[str]] | None = None) -> str:
     names = [d["name"] for diffs in manifest.get("differing_settings", {}).values()
              for d in diffs]
     warnings = [f"{_name(r)}: {w}" for r in rows for w in r.get("warnings", [])]
+    warnings += [f"{scenario_label(label)}: {w}" for label, ws in (setup or {}).items()
+                 for w in ws]
     out = ["<h3>Evidence behind the levers that differ</h3>", evidence_table(names)]
     if warnings:
         out += ["<h3>Warnings raised by the runs</h3>",
@@ -384,7 +387,8 @@ def comparison_sections(folder: Path, symbol: str | None = None
     ``symbol`` is the currency symbol for money (default: ``$PLSIM_CURRENCY`` or ``$``).
     """
     manifest = _read_json(folder / "manifest.json")
-    rows = _read_json(folder / "comparison.json").get("comparisons", [])
+    stored = _read_json(folder / "comparison.json")
+    rows = stored.get("comparisons", [])
     if not rows:
         raise UserError(f"{folder}/comparison.json: no comparisons recorded")
     figures = _figures(folder)
@@ -401,7 +405,8 @@ def comparison_sections(folder: Path, symbol: str | None = None
         Section("survey", "Survey before and after", _survey_section(folder, manifest, figures)),
         Section("uncertainty", "How sure can we be",
                 _uncertainty_section(manifest, rows, folder, figures, symbol)),
-        Section("caveats", "Caveats", _caveats_section(manifest, rows)),
+        Section("caveats", "Caveats",
+                _caveats_section(manifest, rows, stored.get("setup_warnings"))),
         Section("reproduce", "Reproducing this result", reproducibility_html(manifest, folder)),
     ]
     if "other" in figures:

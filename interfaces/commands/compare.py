@@ -157,8 +157,21 @@ def print_table(result: Any, folder: Path) -> None:
           f"numbers, seed {result.seed}); {result.weeks} weeks ({years:.3g} "
           f"year{'' if years == 1 else 's'})")
     print(_worlds_line(result) + "\n")
-    print(result.table().to_string(index=False))
+    table = result.table()
+    flags = [_equity_flag(row) for row in result.rows]
+    if any(flags):
+        table["equity"] = flags
+    print(table.to_string(index=False))
     print("\n" + LEGEND)
+    if any(flags):
+        print("equity: WIDENS marks a policy that clearly raises the mean while clearly widening "
+              "a gap")
+    decision = result.decision_outputs()
+    if decision["prob_benefit"]:
+        print("\nP(benefit), share of replicate pairs in which each policy beats the base: "
+              + ", ".join(f"{k} {v:.0%}" for k, v in decision["prob_benefit"].items())
+              + "; P(best effect): "
+              + ", ".join(f"{k} {v:.0%}" for k, v in decision["prob_best"].items()))
     print("\nWhat each alternative changes from the base:")
     for k, label in enumerate(result.labels[1:]):
         diffs = result.differing_settings(k)
@@ -167,12 +180,20 @@ def print_table(result: Any, folder: Path) -> None:
         print(textwrap.fill(f"{label}: {shown or 'nothing (same settings)'}{more}", width=100,
                             initial_indent="  ", subsequent_indent="      "))
     warned = [(row["scenario"], w) for row in result.rows for w in row["warnings"]]
+    warned += [(label, w) for label, ws in result.setup_warnings.items() for w in ws]
     if warned:
         print("\nWarnings:")
         for label, warning in warned:
             print(textwrap.fill(f"{label}: {warning}", width=100, initial_indent="  ",
                                 subsequent_indent="      "))
     print(f"\nResults: {folder}")
+
+
+def _equity_flag(row: dict[str, Any]) -> str:
+    from experiments.reporting.brief import mean_up_gap_wider
+
+    gaps = mean_up_gap_wider(row)
+    return ("WIDENS " + " and ".join(gaps) + " gap") if gaps else ""
 
 
 def _worlds_line(result: Any) -> str:
