@@ -286,7 +286,8 @@ def test_comparison_folder_holds_results_manifest_and_figures(
     assert pngs == sorted(["timeseries_achievement.png", "timeseries_engagement.png",
                            "timeseries_equity_gaps.png", "timeseries_teachers.png",
                            "paired_change_over_time.png", "effect_forest.png",
-                           "survey_before_after.png"])
+                           "survey_before_after.png", "cost_effect_plane.png",
+                           "acceptability_curve.png"])
     for png in (folder / "figures").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

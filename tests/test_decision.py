@@ -101,3 +101,17 @@ def test_a_comparison_folder_holds_decision_files_that_match_its_pairs(tmp_path)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert {"decision.json", "pairs.csv", "acceptability.csv", "evppi.csv"} <= set(
         manifest["files"])
+
+
+def test_the_report_shows_worlds_p_benefit_the_plane_and_the_acceptability_curve(tmp_path) -> None:
+    from interfaces.cli import main
+
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline_guangdong_2024", "coaching_only", "--replicates", "8",
+                 "--weeks", "2", "--serial", "--out", str(out)]) == 0
+    html_path = tmp_path / "r.html"
+    assert main(["report", str(out), "--out", str(html_path)]) == 0
+    html = html_path.read_text(encoding="utf-8")
+    assert "plausible world(s) drawn from the calibrated ensemble" in html
+    assert "P(benefit)" in html and "Cost-effect plane" in html and "Acceptability curve" in html
+    assert "Expected value of perfect information" in html

@@ -3,7 +3,7 @@
 Files::
 
     decision.json       P(benefit) and P(best) per decision, the willingness-to-pay that EVPI and
-                        EVPPI use, EVPI, and the worlds mode
+                        EVPPI use, EVPI, the worlds mode and the set-up warnings per alternative
     pairs.csv           one row per alternative and replicate pair: world, effect_sd, extra_cost
                         (the cost-effect plane) and the world's parameters
     acceptability.csv   willingness-to-pay per 0.1 SD, P(largest net benefit) per decision, EVPI
@@ -56,6 +56,7 @@ def write_decision_files(result: ComparisonResult, folder: Path) -> list[str]:
         "wtp_per_0_1_sd": summary["wtp"], "evpi_per_student": summary["evpi"],
         "net_benefit": "wtp * effect_sd / 0.1 - extra_cost (per student per year)",
         "world_draws": world_draws(result),
+        "setup_warnings": result.setup_warnings,
         "evppi_note": EVPPI_NOTE if world_draws(result) < RELIABLE_DRAWS else "",
     })
     result.pairs.to_csv(folder / "pairs.csv", index=False)

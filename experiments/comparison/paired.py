@@ -177,8 +177,8 @@ class ComparisonResult:
                 for label, alt in zip(self.labels[1:], self.alternatives)}
 
     def to_json(self) -> dict[str, Any]:
-        """``{"comparisons": rows, "setup_warnings": {...}}``, ready for ``json.dumps``."""
-        return {"comparisons": self.rows, "setup_warnings": self.setup_warnings}
+        """``{"comparisons": rows}``, ready for ``json.dumps``."""
+        return {"comparisons": self.rows}
 
     def final(self) -> pd.DataFrame:
         """Last-week levels of every arm, averaged over replicates (one row per scenario)."""

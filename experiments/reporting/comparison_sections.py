@@ -387,8 +387,7 @@ def comparison_sections(folder: Path, symbol: str | None = None
     ``symbol`` is the currency symbol for money (default: ``$PLSIM_CURRENCY`` or ``$``).
     """
     manifest = _read_json(folder / "manifest.json")
-    stored = _read_json(folder / "comparison.json")
-    rows = stored.get("comparisons", [])
+    rows = _read_json(folder / "comparison.json").get("comparisons", [])
     if not rows:
         raise UserError(f"{folder}/comparison.json: no comparisons recorded")
     figures = _figures(folder)
@@ -406,7 +405,8 @@ def comparison_sections(folder: Path, symbol: str | None = None
         Section("uncertainty", "How sure can we be",
                 _uncertainty_section(manifest, rows, folder, figures, symbol)),
         Section("caveats", "Caveats",
-                _caveats_section(manifest, rows, stored.get("setup_warnings"))),
+                _caveats_section(manifest, rows,
+                                 _read_decision(folder).get("setup_warnings"))),
         Section("reproduce", "Reproducing this result", reproducibility_html(manifest, folder)),
     ]
     if "other" in figures:
