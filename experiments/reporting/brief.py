@@ -19,8 +19,7 @@ from experiments.reporting.labels import parameter_label, scenario_label
 from experiments.reporting.money import money
 from simulation.parameters import REGISTRY
 
-__all__ = ["brief_question", "comparison_brief", "equity_flags", "mean_up_gap_wider",
-           "over_worlds"]
+__all__ = ["brief_question", "clear_gain", "comparison_brief", "equity_flags", "over_worlds"]
 
 GAP_WORDS = {"quartile": "the gap between the top and bottom quartiles",
              "access": "the gap between students with and without home access"}
@@ -92,17 +91,12 @@ def _clear_gain(row: dict[str, Any]) -> bool:
     return low is not None and low > 0
 
 
-def mean_up_gap_wider(row: dict[str, Any]) -> list[str]:
-    """The gaps a policy clearly widens while clearly raising the mean (empty: no flag)."""
-    return widens_a_gap(row) if _clear_gain(row) else []
-
-
 def equity_flags(rows: list[dict[str, Any]]) -> list[str]:
     """One sentence per policy that raises mean achievement while clearly widening a gap."""
     out = []
     for row in rows:
-        gaps = mean_up_gap_wider(row)
-        if not gaps:
+        gaps = widens_a_gap(row)
+        if not gaps or not _clear_gain(row):
             continue
         e = row["achievement_effect_sd"]
         parts = []
@@ -122,8 +116,8 @@ def compact_flags(rows: list[dict[str, Any]]) -> str:
     """One sentence naming every policy that raises the mean while widening a gap (for many)."""
     items = []
     for row in rows:
-        gaps = mean_up_gap_wider(row)
-        if not gaps:
+        gaps = widens_a_gap(row)
+        if not gaps or not _clear_gain(row):
             continue
         changes = ", ".join(f"{g} "
                             f"{fmt(row.get(GAP_KEYS[g]), _digits(row.get(GAP_KEYS[g])), True)}"
@@ -212,6 +206,11 @@ def over_worlds(rows: list[dict[str, Any]]) -> bool:
     return bool(rows) and "worlds" in rows[0]
 
 
+def clear_gain(row: dict[str, Any]) -> bool:
+    """Whether a row's achievement effect interval lies above zero (the brief's clear gain)."""
+    return _clear_gain(row)
+
+
 def _how_sure(manifest: dict[str, Any], rows: list[dict[str, Any]],
               decision: dict[str, Any] | None = None) -> str:
     reps = manifest.get("replicates")
@@ -265,7 +264,7 @@ def _what_would_change(manifest: dict[str, Any], rows: list[dict[str, Any]],
         out.append("The model's uncertain parameters sit at their defaults; a sensitivity "
                    "analysis (plsim sensitivity) shows which could reorder the policies.")
     out.append("Unit prices are assumptions: local prices change the costs, not the effects.")
-    flagged = [scenario_label(r["scenario"]) for r in rows if mean_up_gap_wider(r)]
+    flagged = [scenario_label(r["scenario"]) for r in rows if widens_a_gap(r) and _clear_gain(r)]
     if flagged:
         who = _join(flagged) if len(flagged) <= 2 else f"the {len(flagged)} policies flagged"
         out.append(f"If equity weighs as much as the mean, {who} may not be worth adopting as "

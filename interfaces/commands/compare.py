@@ -164,8 +164,8 @@ def print_table(result: Any, folder: Path) -> None:
     print(table.to_string(index=False))
     print("\n" + LEGEND)
     if any(flags):
-        print("equity: WIDENS marks a policy that clearly raises the mean while clearly widening "
-              "a gap")
+        print("equity: WIDENS marks a policy that clearly widens a gap (95% interval above zero), "
+              "whether or not it clearly raises the mean")
     decision = result.decision_outputs()
     if decision["prob_benefit"]:
         print("\nP(benefit), share of replicate pairs in which each policy beats the base: "
@@ -190,10 +190,15 @@ def print_table(result: Any, folder: Path) -> None:
 
 
 def _equity_flag(row: dict[str, Any]) -> str:
-    from experiments.reporting.brief import mean_up_gap_wider
+    """The brief's equity rule (a gap whose 95% interval of change lies above zero)."""
+    from experiments.reporting.brief import clear_gain
+    from experiments.reporting.figures import widens_a_gap
 
-    gaps = mean_up_gap_wider(row)
-    return ("WIDENS " + " and ".join(gaps) + " gap") if gaps else ""
+    gaps = widens_a_gap(row)
+    if not gaps:
+        return ""
+    return ("WIDENS " + " and ".join(gaps) + " gap"
+            + ("" if clear_gain(row) else " (no clear gain)"))
 
 
 def _worlds_line(result: Any) -> str:
