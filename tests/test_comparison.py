@@ -79,11 +79,16 @@ def test_scenario_compared_with_itself_has_exactly_zero_effect_and_zero_width_in
 def test_effect_is_mean_paired_final_difference_with_t_interval_from_independent_runs(
         result: ComparisonResult, scenario_dir: Path) -> None:
     coaching = load_scenario(scenario_dir / "coaching.toml")
+    pairs = result.pairs[result.pairs["alternative"] == result.labels[2]]
+    params = [c for c in pairs.columns if "." in c]
+    assert params, "the comparison runs over plausible worlds by default"
     diffs = []
     for r in range(REPLICATES):
-        base = api.run("baseline_guangdong_2024", weeks=WEEKS, snapshots=False,
+        world = pairs[pairs["replicate"] == r][params].iloc[0].to_dict()
+        base = api.run(load_scenario("baseline_guangdong_2024").with_overrides(world),
+                       weeks=WEEKS, snapshots=False,
                        rng=np.random.SeedSequence(11, spawn_key=(r,)))
-        alt = api.run(coaching, weeks=WEEKS, snapshots=False,
+        alt = api.run(coaching.with_overrides(world), weeks=WEEKS, snapshots=False,
                       rng=np.random.SeedSequence(11, spawn_key=(r,)))
         diffs.append(alt.final["achievement_mean"] - base.final["achievement_mean"])
     low, high = stats.t.interval(0.95, REPLICATES - 1, loc=np.mean(diffs),
@@ -281,7 +286,8 @@ def test_comparison_folder_holds_results_manifest_and_figures(
     assert pngs == sorted(["timeseries_achievement.png", "timeseries_engagement.png",
                            "timeseries_equity_gaps.png", "timeseries_teachers.png",
                            "paired_change_over_time.png", "effect_forest.png",
-                           "survey_before_after.png"])
+                           "survey_before_after.png", "cost_effect_plane.png",
+                           "acceptability_curve.png"])
     for png in (folder / "figures").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

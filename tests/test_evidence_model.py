@@ -53,7 +53,7 @@ def test_row_effect_equals_the_comparison_engines_paired_effect() -> None:
     control, treatment = scenario_pair(f)
     assert treatment is not None
     ours = row_effect(f, replicates=3, seed=7)
-    engine = compare(control, [treatment], replicates=3, weeks=f.weeks, seed=7)
+    engine = compare(control, [treatment], replicates=3, weeks=f.weeks, seed=7, worlds="fixed")
     estimate = engine.rows[0]["achievement_effect_sd"]["estimate"]
     assert ours.mean() == pytest.approx(estimate, abs=1e-12)
 

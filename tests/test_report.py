@@ -488,6 +488,7 @@ def test_board_brief_of_the_bundled_policies_warns_about_self_pacing(tmp_path, c
     out = tmp_path / "board"
     assert main(["compare", "baseline_guangdong_2024", "ding_full_model",
                  "self_paced_unequal_access", "coaching_only", "--replicates", "3",
+                 "--worlds", "fixed",
                  "--out", str(out)]) == 0
     path = tmp_path / "board.html"
     assert main(["report", str(out), "--out", str(path)]) == 0

@@ -6,6 +6,15 @@ wherever the scenarios do not change them. An effect is then the mean over repli
 difference ``alternative - base`` at the last week, with a 95% interval from the t distribution
 over those differences, so the noise shared by both arms cancels.
 
+Over plausible worlds (the default, ``worlds="plausible"``) the model's uncertain parameters are not
+fixed either: replicate pairs come in blocks of ``pairs_per_world`` consecutive replicates, and each
+block draws one world from the posterior ensemble (:func:`simulation.api.plausible_worlds`) by its
+weight, with a generator seeded by ``derived_seed(seed, "worlds")``. Both arms of a pair run that
+world's parameters with the same seed. The interval is then a t interval over the blocks' mean
+differences (independent draws), so it combines parameter and stochastic uncertainty, and a one-way
+random-effects decomposition over pairs grouped by world splits the spread into worlds and noise
+(:func:`variance_decomposition`). ``worlds="fixed"`` runs the scenarios as they are (as before).
+
 Achievement is in SD units of the starting cohort (the week-0 SD of achievement is 1), so the
 achievement effect is an effect size; percentile points say how far a student at the base median
 would move: ``100 * (Phi(d) - 0.5)``. Costs are annual per student, incremental over the status quo
@@ -35,7 +44,7 @@ from experiments.comparison.plan import SERIES, ComparisonPlan
 from experiments.design.limits import check_size
 from experiments.running.engine import run_pending
 from experiments.running.executors import Executor, make_executor
-from experiments.running.seeding import paired_seed
+from experiments.running.seeding import derived_seed, paired_seed
 from experiments.running.tasks import RunRecord
 from experiments.storage.experiment_store import (
     COMPARISON_FORMAT,
@@ -51,7 +60,11 @@ from simulation.scenario import Scenario, load_scenario
 from simulation.survey import interpret
 
 __all__ = ["SERIES", "ComparisonResult", "IncompleteComparisonError", "compare",
-           "paired_interval", "percentile_points", "replicate_seed"]
+           "draw_worlds", "paired_interval", "percentile_points", "replicate_seed",
+           "variance_decomposition"]
+
+#: World modes of :func:`compare`.
+WORLD_MODES = ("plausible", "fixed")
 
 Progress = Callable[[int, int], None]
 
@@ -137,11 +150,31 @@ class ComparisonResult:
     seed: int
     base_warnings: list[str] = field(default_factory=list)
     folder: Path | None = None
+    #: One row per alternative and replicate pair: alternative, replicate, world (``-1`` with
+    #: fixed worlds), effect_sd, extra_cost (realized, per student per year) and, over plausible
+    #: worlds, the world's parameters (dotted names).
+    pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: ``"plausible"`` or ``"fixed"``.
+    worlds: str = "fixed"
 
     @property
     def scenarios(self) -> list[Scenario]:
         """Base first, then the alternatives."""
         return [self.base, *self.alternatives]
+
+    def decision_outputs(self) -> dict[str, Any]:
+        """P(benefit), P(best), acceptability, EVPI and EVPPI of the replicate pairs
+        (:func:`experiments.analysis.decision.decision_summary`)."""
+        from experiments.analysis.decision import decision_summary
+
+        return decision_summary(self.pairs)
+
+    @property
+    def setup_warnings(self) -> dict[str, list[str]]:
+        """Per alternative's label, the warnings of :func:`setup_warnings` (artefacts of the
+        set-up: nothing that acts changes, the population differs)."""
+        return {label: setup_warnings(alt, self.base)
+                for label, alt in zip(self.labels[1:], self.alternatives)}
 
     def to_json(self) -> dict[str, Any]:
         """``{"comparisons": rows}``, ready for ``json.dumps``."""
@@ -210,6 +243,8 @@ def compare(
     part_runs: int = 16,
     log: TextIO | None = None,
     on_record: Callable[[RunRecord], None] | None = None,
+    worlds: str | pd.DataFrame = "plausible",
+    pairs_per_world: int | None = None,
 ) -> ComparisonResult:
     """Run a base scenario and alternatives as paired replicates and summarize the differences.
 
@@ -255,6 +290,14 @@ def compare(
         Where messages go (default stderr).
     on_record
         Called with every finished run record.
+    worlds
+        ``"plausible"`` (default): every block of ``pairs_per_world`` replicate pairs runs in a
+        world drawn by weight from :func:`simulation.api.plausible_worlds` (a table of the same
+        shape may be passed instead); ``"fixed"``: the scenarios' own parameters, as before.
+    pairs_per_world
+        Consecutive replicate pairs that share a drawn world (2 or more lets the spread be split
+        into worlds and noise); default 2 from 8 replicates on (at least 4 independent world
+        draws for the interval), else 1.
 
     Returns
     -------
@@ -265,7 +308,9 @@ def compare(
         ``burnout_share``, ``cost_per_student``, ``cost_difference_per_student``,
         ``realized_cost_per_student``, ``effect_sd_per_1000_per_student`` (``None`` when the
         alternative costs the same as the base), ``intervals`` (95% intervals of the other paired
-        changes), ``warnings``, ``replicates``, ``weeks`` and ``base``.
+        changes), ``warnings``, ``replicates``, ``weeks`` and ``base``; over plausible worlds
+        also ``worlds`` (the decomposition of :func:`variance_decomposition` and the world of
+        each replicate).
     """
     base_sc = _as_scenario(base)
     alt_scs = [_as_scenario(a) for a in alternatives]
@@ -286,8 +331,12 @@ def compare(
     arms = [base_sc, *alt_scs]
     largest = max(arms, key=lambda a: a.params.institution.n_students)
     check_size("compare", len(arms) * replicates, largest, weeks, what="the comparison")
+    if pairs_per_world is None:
+        pairs_per_world = 2 if replicates >= 8 else 1
+    world_ids, world_values = _worlds(worlds, replicates, seed, pairs_per_world)
     plan = ComparisonPlan(arms=tuple(arms), labels=tuple(_unique_labels([s.name for s in arms])),
-                          replicates=replicates, weeks=weeks, seed=seed)
+                          replicates=replicates, weeks=weeks, seed=seed, world_ids=world_ids,
+                          worlds=world_values, pairs_per_world=pairs_per_world)
     if executor is None:
         executor = make_executor(workers=None if workers is None else min(workers, plan.n_runs),
                                  dask=dask, serial=workers == 1 and not dask,
@@ -304,10 +353,85 @@ def compare(
     return result
 
 
+def draw_worlds(ensemble: pd.DataFrame, replicates: int, seed: int,
+                pairs_per_world: int) -> tuple[tuple[int, ...], tuple[dict[str, float], ...]]:
+    """The world of each replicate: one weighted draw per block of ``pairs_per_world`` pairs.
+
+    Returns the world id and the parameter overrides of every replicate.
+    """
+    weights = ensemble["weight"].to_numpy(dtype=float)
+    if weights.size == 0 or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
+        raise UserError("plausible worlds: the weight column must hold finite, non-negative "
+                        "numbers with a positive sum")
+    rng = np.random.default_rng(derived_seed(seed, "worlds"))
+    blocks = -(-replicates // pairs_per_world)
+    rows = rng.choice(len(ensemble), size=blocks, p=weights / weights.sum())
+    params = [c for c in ensemble.columns if c not in ("world", "weight")]
+    ids, values = [], []
+    for r in range(replicates):
+        row = ensemble.iloc[int(rows[r // pairs_per_world])]
+        ids.append(int(row["world"]))
+        values.append({name: float(row[name]) for name in params})
+    return tuple(ids), tuple(values)
+
+
+def variance_decomposition(differences: np.ndarray, groups: Sequence[int]) -> dict[str, Any]:
+    """Split the variance of paired differences into worlds and the model's noise.
+
+    One-way random-effects ANOVA over pairs grouped by world: the within-world mean square
+    ``MSW`` estimates the noise variance; ``(MSB - MSW) / n0`` (floored at 0, ``n0`` the
+    ANOVA's effective group size) the variance between worlds.
+
+    Returns
+    -------
+    dict
+        ``{"world_variance", "noise_variance", "world_share", "worlds", "pairs"}``; the
+        variances are ``None`` when no world holds two pairs (noise cannot be told apart).
+    """
+    d = np.asarray(differences, dtype=float)
+    g = np.asarray(groups)
+    names = sorted(set(g.tolist()))
+    sizes = np.array([(g == k).sum() for k in names], dtype=float)
+    means = np.array([d[g == k].mean() for k in names])
+    n, k = float(d.size), len(names)
+    out: dict[str, Any] = {"world_variance": None, "noise_variance": None, "world_share": None,
+                           "worlds": k, "pairs": int(n)}
+    if n - k < 1 or k < 2:
+        return out
+    msw = float(sum(((d[g == name] - m) ** 2).sum() for name, m in zip(names, means)) / (n - k))
+    msb = float((sizes * (means - d.mean()) ** 2).sum() / (k - 1))
+    n0 = (n - float((sizes ** 2).sum()) / n) / (k - 1)
+    between = max(0.0, (msb - msw) / n0)
+    total = between + msw
+    out.update(world_variance=between, noise_variance=msw,
+               world_share=None if total == 0 else between / total)
+    return out
+
+
 # --- running ----------------------------------------------------------------------------------
 
 class IncompleteComparisonError(UserError):
     """Some runs of a comparison failed; the message names them and the first error."""
+
+
+def _worlds(worlds: str | pd.DataFrame, replicates: int, seed: int, pairs_per_world: int,
+            ) -> tuple[tuple[int, ...], tuple[dict[str, float], ...]]:
+    if isinstance(pairs_per_world, bool) or not isinstance(pairs_per_world, int) \
+            or pairs_per_world < 1:
+        raise UserError(f"pairs_per_world must be a whole number of at least 1, "
+                        f"got {pairs_per_world!r}")
+    if isinstance(worlds, pd.DataFrame):
+        ensemble = worlds
+    elif worlds == "fixed":
+        return (), ()
+    elif worlds == "plausible":
+        ensemble = api.plausible_worlds()
+    else:
+        raise UserError(f"worlds must be one of {', '.join(WORLD_MODES)}, got {worlds!r}")
+    missing = {"world", "weight"} - set(ensemble.columns)
+    if missing:
+        raise UserError(f"plausible worlds: missing column(s) {', '.join(sorted(missing))}")
+    return draw_worlds(ensemble, replicates, seed, pairs_per_world)
 
 
 def _as_scenario(scenario: Scenario | str) -> Scenario:
@@ -353,9 +477,10 @@ def _run(plan: ComparisonPlan, out: Path, executor: Executor, *, resume: bool,
 
 def _changes(old: dict[str, Any], plan: ComparisonPlan) -> str:
     now = plan.manifest({})
-    keys = ("base", "alternatives", "seed", "replicates", "weeks")
-    diffs = [f"{k}: {old.get(k)!r} -> {now[k]!r}" for k in keys if old.get(k) != now[k]]
-    return "; ".join(diffs) or "a scenario's values changed"
+    keys = ("base", "alternatives", "seed", "replicates", "weeks", "worlds")
+    diffs = [f"{k}: {old.get(k)!r} -> {now.get(k)!r}" for k in keys
+             if old.get(k) != now.get(k)]
+    return "; ".join(diffs) or "a scenario's values (or a world's parameters) changed"
 
 
 def _summarize(plan: ComparisonPlan, store: ResultsStore) -> ComparisonResult:
@@ -379,13 +504,44 @@ def _summarize(plan: ComparisonPlan, store: ResultsStore) -> ComparisonResult:
     base_warnings = list(base_sc.warnings)
     rows = [
         _summary_row(i, labels, arms, finals, timeseries, base_cost, base_warnings, weeks,
-                     replicates)
+                     replicates, plan)
         for i in range(1, len(arms))
     ]
     return ComparisonResult(base=base_sc, alternatives=arms[1:], labels=labels, rows=rows,
                             timeseries=timeseries, survey=survey, replicates=replicates,
                             weeks=weeks, seed=plan.seed, base_warnings=base_warnings,
-                            folder=store.path)
+                            folder=store.path, pairs=_pairs(plan, finals, labels),
+                            worlds="plausible" if plan.world_ids else "fixed")
+
+
+def _pairs(plan: ComparisonPlan, finals: dict[str, np.ndarray], labels: list[str],
+           ) -> pd.DataFrame:
+    """Per-pair effects and realized extra costs (see :attr:`ComparisonResult.pairs`)."""
+    yearly = np.array([api.weeks_per_year(a) for a in plan.arms], dtype=float) / plan.weeks
+    spend = finals["spending_per_student"] * yearly[:, None]
+    records = []
+    for i in range(1, len(plan.arms)):
+        for r in range(plan.replicates):
+            world = plan.world_of(r)
+            record: dict[str, Any] = {
+                "alternative": labels[i], "replicate": r,
+                "world": -1 if world is None else world,
+                "effect_sd": float(finals["achievement_mean"][i][r]
+                                   - finals["achievement_mean"][0][r]),
+                "extra_cost": float(spend[i][r] - spend[0][r])}
+            if plan.world_ids:
+                record.update(plan.worlds[r])
+            records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def _interval(differences: np.ndarray, plan: ComparisonPlan) -> dict[str, float | None]:
+    """Interval of paired differences: over world blocks' means when pairs share worlds."""
+    if not plan.world_ids or plan.pairs_per_world == 1:
+        return paired_interval(differences)
+    k = plan.pairs_per_world
+    blocks = np.array([differences[j:j + k].mean() for j in range(0, differences.size, k)])
+    return paired_interval(blocks)
 
 
 Outputs = dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]]
@@ -446,10 +602,11 @@ def _final_values(timeseries: pd.DataFrame, weeks: int, arms: int,
 
 def _summary_row(i: int, labels: list[str], arms: list[Scenario], finals: dict[str, np.ndarray],
                  timeseries: pd.DataFrame, base_cost: float, base_warnings: list[str],
-                 weeks: int, replicates: int) -> dict[str, Any]:
+                 weeks: int, replicates: int, plan: ComparisonPlan) -> dict[str, Any]:
     alt = arms[i]
-    effect = paired_interval(finals["achievement_mean"][i] - finals["achievement_mean"][0])
-    changes = {key: paired_interval(finals[metric][i] - finals[metric][0])
+    differences = finals["achievement_mean"][i] - finals["achievement_mean"][0]
+    effect = _interval(differences, plan)
+    changes = {key: _interval(finals[metric][i] - finals[metric][0], plan)
                for key, metric in CHANGES.items()}
     cost = float(annual_costs(alt.values)["total_per_student"])
     cost_difference = cost - float(base_cost)
@@ -464,7 +621,7 @@ def _summary_row(i: int, labels: list[str], arms: list[Scenario], finals: dict[s
     }
     warnings = _row_warnings(alt, arms[0], labels, replicates, cost_difference, cost, realized,
                              base_warnings)
-    return {
+    row: dict[str, Any] = {
         "scenario": labels[i],
         "base": labels[0],
         "achievement_effect_sd": effect,
@@ -486,6 +643,11 @@ def _summary_row(i: int, labels: list[str], arms: list[Scenario], finals: dict[s
         "replicates": replicates,
         "weeks": weeks,
     }
+    if plan.world_ids:
+        row["worlds"] = {"mode": "plausible", "pairs_per_world": plan.pairs_per_world,
+                         "world_of_replicate": list(plan.world_ids),
+                         **variance_decomposition(differences, plan.world_ids)}
+    return row
 
 
 def _per_1000(effect: dict[str, float | None], cost_difference: float) -> dict[str, float | None]:
@@ -525,6 +687,37 @@ def _row_warnings(alt: Scenario, base: Scenario, labels: list[str], replicates: 
     if api.weeks_per_year(alt) != api.weeks_per_year(base):
         out.append(f"teaching weeks per year differ from the base ({api.weeks_per_year(alt)} vs "
                    f"{api.weeks_per_year(base)}): both arms ran the same number of weeks")
+    return out
+
+
+#: Settings that make the population of a run: arms that differ in them compare other students.
+POPULATION_PREFIXES = ("institution.n_students", "resources.class_size", "students.")
+
+
+def setup_warnings(alt: Scenario, base: Scenario) -> list[str]:
+    """Warnings where a result would be an artefact of the set-up, not of a policy.
+
+    An alternative that changes nothing at all or only devices that no practice uses, and arms
+    that differ in their population (number of students, class size or week-0 student state).
+    """
+    from simulation.practices import PRACTICES
+
+    a, b = alt.flat(), base.flat()
+    changed = [name for name, value in a.items() if b.get(name) != value]
+    out = []
+    if not changed:
+        out.append("sets nothing differently from the base: any effect is noise")
+    devices_up = a["resources.device_ratio"] > b["resources.device_ratio"]
+    using = [p.name for p in PRACTICES if p.needs_access and p.is_on(alt.params)]
+    if devices_up and not using:
+        out.append("adds devices, but no practice that needs a device is on (e.g. the adaptive "
+                   "platform): the devices only change access, not what students do")
+    population = [n for n in changed if n.startswith(POPULATION_PREFIXES)]
+    if population:
+        shown = ", ".join(f"{n} {b[n]} -> {a[n]}" for n in population[:4])
+        out.append(f"differs from the base in its population or classes ({shown}): part of "
+                   "the effect comes from who is taught and in what groups, not only from the "
+                   "policy")
     return out
 
 

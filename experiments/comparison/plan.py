@@ -5,13 +5,18 @@ scenario as it is with the paired seed of replicate ``r``
 (:func:`experiments.running.seeding.paired_seed`): every arm's replicate ``r`` shares its random
 streams (common random numbers). The plan's fingerprint covers every arm's resolved values, the
 replicates, the horizon and the seed, so a folder resumes only the comparison it was made for.
+
+Over plausible worlds (``worlds`` set), replicate ``r`` of every arm also applies the parameters of
+world ``world_ids[r]`` as overrides: both arms of a pair share the world and the seed. With fixed
+worlds (``worlds`` empty) the plan, its fingerprint and its runs are those of before.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -37,6 +42,16 @@ class ComparisonPlan:
     replicates: int
     weeks: int
     seed: int
+    #: World id of each replicate (empty: fixed worlds, the arms as they are).
+    world_ids: tuple[int, ...] = ()
+    #: Parameter overrides of each replicate's world (same length as ``world_ids``).
+    worlds: tuple[Mapping[str, float], ...] = field(default=(), compare=False)
+    #: Consecutive replicates sharing one world draw (the interval's independent unit).
+    pairs_per_world: int = 1
+
+    def world_of(self, replicate: int) -> int | None:
+        """The world id replicate ``replicate`` runs in (``None`` with fixed worlds)."""
+        return self.world_ids[replicate] if self.world_ids else None
 
     @property
     def n_runs(self) -> int:
@@ -54,6 +69,10 @@ class ComparisonPlan:
                             for label, arm in zip(self.labels, self.arms)],
                    "replicates": self.replicates, "weeks": self.weeks, "seed": self.seed,
                    "seeding": PAIRED}
+        if self.world_ids:
+            payload["worlds"] = [{"world": w, "values": dict(v)}
+                                 for w, v in zip(self.world_ids, self.worlds)]
+            payload["pairs_per_world"] = self.pairs_per_world
         text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -67,19 +86,23 @@ class ComparisonPlan:
     def task(self, run_id: int, attempt: int = 1) -> RunTask:
         """The task of one run."""
         arm, replicate = divmod(int(run_id), self.replicates)
+        overrides = dict(self.worlds[replicate]) if self.world_ids else {}
         return RunTask(run_id=int(run_id), point=arm, replicate=replicate, attempt=attempt,
-                       overrides={})
+                       overrides=overrides)
 
     def run_table(self) -> pd.DataFrame:
         """One row per run: run_id, point (the arm), replicate, scenario label and seed."""
         arm = [a for a in range(len(self.arms)) for _ in range(self.replicates)]
         replicate = [r for _ in self.arms for r in range(self.replicates)]
-        return pd.DataFrame({
+        table = pd.DataFrame({
             "run_id": range(self.n_runs), "point": arm, "replicate": replicate,
             "scenario": pd.Series([self.labels[a] for a in arm], dtype="str"),
             "seed": pd.Series([f"SeedSequence({self.seed}, spawn_key=({r},))" for r in replicate],
                               dtype="str"),
         })
+        if self.world_ids:
+            table["world"] = [self.world_ids[r] for r in replicate]
+        return table
 
     def manifest(self, environment: dict[str, Any]) -> dict[str, Any]:
         """The manifest a comparison folder starts with (the summary adds to it at the end)."""
@@ -101,4 +124,6 @@ class ComparisonPlan:
                         "weeks": list(range(self.weeks + 1))},
             "environment": environment,
             "sessions": [],
-        }
+        } | ({"worlds": {"mode": "plausible", "pairs_per_world": self.pairs_per_world,
+                         "world_of_replicate": list(self.world_ids)}} if self.world_ids
+             else {})

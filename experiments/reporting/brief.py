@@ -19,7 +19,7 @@ from experiments.reporting.labels import parameter_label, scenario_label
 from experiments.reporting.money import money
 from simulation.parameters import REGISTRY
 
-__all__ = ["brief_question", "comparison_brief", "equity_flags"]
+__all__ = ["brief_question", "clear_gain", "comparison_brief", "equity_flags", "over_worlds"]
 
 GAP_WORDS = {"quartile": "the gap between the top and bottom quartiles",
              "access": "the gap between students with and without home access"}
@@ -206,10 +206,36 @@ def _table(rows: list[dict[str, Any]], symbol: str | None, note: str) -> str:
            "section." if len(shown) < len(rows) else "") + "</p>")
 
 
-def _how_sure(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def over_worlds(rows: list[dict[str, Any]]) -> bool:
+    """Whether the comparison drew plausible worlds (its rows carry the decomposition)."""
+    return bool(rows) and "worlds" in rows[0]
+
+
+def clear_gain(row: dict[str, Any]) -> bool:
+    """Whether a row's achievement effect interval lies above zero (the brief's clear gain)."""
+    return _clear_gain(row)
+
+
+def _how_sure(manifest: dict[str, Any], rows: list[dict[str, Any]],
+              decision: dict[str, Any] | None = None) -> str:
     reps = manifest.get("replicates")
-    text = (f"The intervals come from {reps} paired replicates: they measure the model's own "
-            "randomness, not how uncertain its assumptions are.")
+    if over_worlds(rows):
+        info = rows[0]["worlds"]
+        text = (f"The intervals come from {reps} paired replicates in {info['worlds']} plausible "
+                "world(s) drawn from the calibrated ensemble: they cover both the model's own "
+                "randomness and how uncertain its calibrated parameters are.")
+        shares = [r["worlds"].get("world_share") for r in rows]
+        if all(x is not None for x in shares):
+            text += (" Share of each effect's variance due to the worlds: "
+                     + _join([f"{scenario_label(r['scenario'])} {x:.0%}"
+                              for r, x in zip(rows, shares)]) + ".")
+    else:
+        text = (f"The intervals come from {reps} paired replicates with fixed parameters: they "
+                "measure the model's own randomness, not how uncertain its assumptions are.")
+    if decision and decision.get("prob_benefit"):
+        text += (" P(benefit), the share of replicate pairs in which a policy beats the base: "
+                 + _join([f"{scenario_label(k)} {v:.0%}"
+                          for k, v in decision["prob_benefit"].items()]) + ".")
     ordered = sorted(rows, key=lambda r: -r["achievement_effect_sd"]["estimate"])
     overlaps = []
     for a, b in zip(ordered, ordered[1:]):
@@ -239,8 +265,9 @@ def _what_would_change(manifest: dict[str, Any], rows: list[dict[str, Any]],
         more = f" and {len(weak) - 2} more levers" if len(weak) > 2 else ""
         out.append("Weak or assumed evidence behind " + _join(shown) + more
                    + ": if these work less well than assumed, the effects shrink.")
-    out.append("The model's uncertain parameters sit at their defaults; a sensitivity analysis "
-               "(plsim sensitivity) shows which could reorder the policies.")
+    if not over_worlds(rows):
+        out.append("The model's uncertain parameters sit at their defaults; a sensitivity "
+                   "analysis (plsim sensitivity) shows which could reorder the policies.")
     out.append("Unit prices are assumptions: local prices change the costs, not the effects.")
     flagged = [scenario_label(r["scenario"]) for r in rows if widens_a_gap(r) and _clear_gain(r)]
     if flagged:
@@ -254,8 +281,8 @@ def _what_would_change(manifest: dict[str, Any], rows: list[dict[str, Any]],
 
 
 def comparison_brief(manifest: dict[str, Any], rows: list[dict[str, Any]],
-                     symbol: str | None = None) -> str:
-    """The HTML body of the brief of a comparison."""
+                     symbol: str | None = None, decision: dict[str, Any] | None = None) -> str:
+    """The HTML body of the brief of a comparison (``decision``: the folder's decision.json)."""
     base = scenario_label(str(manifest.get("base")))
     flags = equity_flags(rows)
     many = len(rows) > LABELLED_POINTS
@@ -277,7 +304,7 @@ def comparison_brief(manifest: dict[str, Any], rows: list[dict[str, Any]],
     else:
         parts.append("<p><strong>Equity.</strong> No policy clearly widens either gap.</p>")
     parts += [chart,
-              f"<p><strong>How sure.</strong> {esc(_how_sure(manifest, rows))}</p>",
+              f"<p><strong>How sure.</strong> {esc(_how_sure(manifest, rows, decision))}</p>",
               "<p><strong>What would change the answer.</strong></p>",
               "<ul>" + "".join(f"<li>{esc(t)}</li>"
                                for t in _what_would_change(manifest, rows, symbol)) + "</ul>"]

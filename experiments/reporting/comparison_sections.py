@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.reporting.brief import comparison_brief, own_question
+from experiments.reporting.brief import comparison_brief, over_worlds, own_question
 from experiments.reporting.caveats import evidence_table, limitations_html
 from experiments.reporting.html import (
     Raw,
@@ -52,6 +52,11 @@ FIGURES: dict[str, tuple[str, str]] = {
                                    "equal)."),
     "survey_before_after.png": ("survey", "Synthetic survey at week 0 and at the end, per "
                                 "factor, with the published values."),
+    "cost_effect_plane.png": ("uncertainty", "Cost-effect plane: extra cost against effect, one "
+                              "dot per replicate pair (each in its drawn world)."),
+    "acceptability_curve.png": ("uncertainty", "Acceptability curve: the share of replicate "
+                                "pairs in which each choice has the largest net benefit, by "
+                                "willingness to pay per 0.1 SD."),
 }
 
 
@@ -258,21 +263,95 @@ def _survey_section(folder: Path, manifest: dict[str, Any], figures: dict[str, s
             + figures.get("survey", ""))
 
 
-def _uncertainty_section(manifest: dict[str, Any]) -> str:
+def _group_label(group: str) -> str:
+    if group.endswith(".*"):
+        return f"All {group[:-2]} parameters together"
+    return parameter_label(group) if group in REGISTRY else group
+
+
+def _decision_html(folder: Path, rows: list[dict[str, Any]], decision: dict[str, Any],
+                   figures: dict[str, str], symbol: str | None) -> str:
+    """Worlds-vs-noise split, P(benefit), P(best), EVPI and EVPPI, with the two figures."""
+    out = []
+    if over_worlds(rows):
+        body = []
+        for r in rows:
+            w = r["worlds"]
+            share = w.get("world_share")
+            e = r["achievement_effect_sd"]
+            body.append([_name(r), interval(e["estimate"], e.get("ci_low"), e.get("ci_high"), 3),
+                         str(w["worlds"]),
+                         "n/a" if share is None else f"{share:.0%}",
+                         "n/a" if w.get("noise_variance") is None
+                         else f"{w['noise_variance']:.2g}"])
+        out.append(paragraph("Each interval combines the spread between plausible worlds and the "
+                             "model's noise within a world; the split is a one-way "
+                             "random-effects analysis of the pairs grouped by world.")
+                   + table(["Alternative", "Effect (95% interval)", "Worlds drawn",
+                            "Variance due to worlds", "Noise variance"], body))
+    pb, best = decision.get("prob_benefit", {}), decision.get("prob_best", {})
+    if pb:
+        body = [[scenario_label(k), f"{v:.0%}", f"{best.get(k, 0.0):.0%}"] for k, v in pb.items()]
+        body.append([f"{scenario_label(str(rows[0]['base']))} (status quo)", "",
+                     f"{best.get('status quo', 0.0):.0%}"])
+        out.append(table(["Choice", "P(benefit)", "P(best effect)"], body))
+    if decision.get("evpi_per_student") is not None:
+        text = ("Expected value of perfect information at "
+                f"{money(decision['wtp_per_0_1_sd'], symbol)} per 0.1 SD: "
+                f"{money(decision['evpi_per_student'], symbol, 2)} per student per year.")
+        if decision.get("evppi_note"):
+            text += f" EVPPI: {decision['evppi_note']}."
+        out.append(paragraph(text))
+        path = folder / "evppi.csv"
+        if path.exists() and path.stat().st_size:
+            ev = pd.read_csv(path)
+            if not ev.empty:
+                out.append(table(["Parameter group", "EVPPI per student per year"],
+                                 [[_group_label(str(g)), money(v, symbol, 2)] for g, v in
+                                  zip(ev["group"], ev["evppi"])], numeric=(1,)))
+    out.append(figures.get("uncertainty", ""))
+    return "\n".join(out)
+
+
+def _uncertainty_section(manifest: dict[str, Any], rows: list[dict[str, Any]] | None = None,
+                         folder: Path | None = None,
+                         figures: dict[str, str] | None = None,
+                         symbol: str | None = None) -> str:
     reps = manifest.get("replicates")
-    return (paragraph(f"The intervals above come from {reps} paired replicates: they measure the "
-                      "model's own randomness (which students, which noise), not how uncertain "
-                      "its parameters are. No sensitivity analysis belongs to this folder; run "
-                      "plsim sensitivity with a spec over the uncertain parameters and report "
-                      "that folder to rank what drives these results.")
+    decision = _read_decision(folder)
+    if rows and over_worlds(rows):
+        intro = paragraph(f"The intervals above come from {reps} paired replicates, each pair in "
+                          "a plausible world drawn by weight from the calibrated ensemble: they "
+                          "cover how uncertain the calibrated parameters are as well as the "
+                          "model's own randomness.")
+    else:
+        intro = paragraph(f"The intervals above come from {reps} paired replicates with fixed "
+                          "parameters: they measure the model's own randomness (which students, "
+                          "which noise), not how uncertain its parameters are. Run the "
+                          "comparison over plausible worlds (the default) to include that, or "
+                          "plsim sensitivity to rank what drives these results.")
+    extra = (_decision_html(folder, rows or [], decision, figures or {}, symbol) if folder
+             else "")
+    return (intro + extra
             + (paragraph("With fewer than 10 replicates, intervals are wide and unstable; "
                          "use more before drawing conclusions.") if reps and reps < 10 else ""))
 
 
-def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+def _read_decision(folder: Path | None) -> dict[str, Any]:
+    path = None if folder is None else folder / "decision.json"
+    if path is None or not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _caveats_section(manifest: dict[str, Any], rows: list[dict[str, Any]],
+                     setup: dict[str, list[str]] | None = None) -> str:
     names = [d["name"] for diffs in manifest.get("differing_settings", {}).values()
              for d in diffs]
     warnings = [f"{_name(r)}: {w}" for r in rows for w in r.get("warnings", [])]
+    warnings += [f"{scenario_label(label)}: {w}" for label, ws in (setup or {}).items()
+                 for w in ws]
     out = ["<h3>Evidence behind the levers that differ</h3>", evidence_table(names)]
     if warnings:
         out += ["<h3>Warnings raised by the runs</h3>",
@@ -314,7 +393,8 @@ def comparison_sections(folder: Path, symbol: str | None = None
     figures = _figures(folder)
     title, subtitle = comparison_title(manifest)
     sections = [
-        Section("brief", "Brief", comparison_brief(manifest, rows, symbol)),
+        Section("brief", "Brief", comparison_brief(manifest, rows, symbol,
+                                                   _read_decision(folder))),
         Section("question", "Question", _question_section(manifest)),
         Section("scenarios", "Scenarios and what differs", _scenarios_section(manifest, symbol)),
         Section("effects", "Effects on learning and engagement", _effects_section(rows, figures)),
@@ -322,8 +402,11 @@ def comparison_sections(folder: Path, symbol: str | None = None
         Section("teachers", "Teachers", _teachers_section(rows, figures)),
         Section("cost", "Cost and cost-effectiveness", _cost_section(rows, symbol)),
         Section("survey", "Survey before and after", _survey_section(folder, manifest, figures)),
-        Section("uncertainty", "How sure can we be", _uncertainty_section(manifest)),
-        Section("caveats", "Caveats", _caveats_section(manifest, rows)),
+        Section("uncertainty", "How sure can we be",
+                _uncertainty_section(manifest, rows, folder, figures, symbol)),
+        Section("caveats", "Caveats",
+                _caveats_section(manifest, rows,
+                                 _read_decision(folder).get("setup_warnings"))),
         Section("reproduce", "Reproducing this result", reproducibility_html(manifest, folder)),
     ]
     if "other" in figures:

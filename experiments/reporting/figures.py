@@ -364,6 +364,47 @@ def cost_effect_figure(rows: Sequence[dict[str, Any]], base_label: str,
     return fig
 
 
+def cost_effect_plane_figure(pairs: pd.DataFrame, base_label: str,
+                             symbol: str | None = None) -> Figure:
+    """The cost-effect plane: one dot per replicate pair (and its world) per alternative."""
+    fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+    ax = fig.subplots()
+    ax.axhline(0, color="0.75", linewidth=0.8)
+    ax.axvline(0, color="0.75", linewidth=0.8)
+    for k, (label, part) in enumerate(pairs.groupby("alternative", sort=False)):
+        ax.plot(part["extra_cost"], part["effect_sd"], "o", markersize=5, alpha=0.7,
+                color=arm_colour(k + 1), label=textwrap.fill(scenario_label(str(label)), 34))
+    ax.set_xlabel(f"Extra cost per student per year ({currency_symbol(symbol)}) over "
+                  f"{scenario_label(base_label)}")
+    ax.set_ylabel("Effect on achievement (SD)")
+    ax.grid(color="0.93")
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    ax.set_title("Cost-effect plane: one dot per replicate pair, each in a drawn world "
+                 "(up is better, left is cheaper)", fontsize=8.5, loc="left")
+    return fig
+
+
+def acceptability_figure(curve: pd.DataFrame, symbol: str | None = None) -> Figure:
+    """The acceptability curve: P(largest net benefit) of each choice against willingness to pay."""
+    fig = Figure(figsize=(7.0, 3.2), layout="constrained")
+    ax = fig.subplots()
+    decisions = [c for c in curve.columns if c not in ("wtp_per_0_1_sd", "evpi")]
+    for k, name in enumerate(decisions):
+        colour = BASE_COLOUR if k == 0 else arm_colour(k)
+        ax.plot(curve["wtp_per_0_1_sd"], curve[name], color=colour, linewidth=2,
+                linestyle="--" if k == 0 else "-",
+                label=textwrap.fill(scenario_label(str(name)), 34))
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel(f"Willingness to pay per student per year for 0.1 SD "
+                  f"({currency_symbol(symbol)})")
+    ax.set_ylabel("P(best net benefit)")
+    ax.grid(color="0.93")
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    ax.set_title("Acceptability: share of replicate pairs (worlds) in which each choice has the "
+                 "largest net benefit", fontsize=8.5, loc="left")
+    return fig
+
+
 # --- survey -----------------------------------------------------------------------------------
 
 def survey_figure(survey: pd.DataFrame, labels: Sequence[str], end_week: int,
@@ -484,4 +525,12 @@ def comparison_figures(result: ComparisonResult, folder: Path) -> list[Path]:
             f"Synthetic survey at week 0 and week {result.weeks} (mean of {reps} replicates) "
             "against the published tables"),
     }
+    if not result.pairs.empty:
+        from experiments.analysis.decision import decision_summary
+
+        curve = decision_summary(result.pairs)["acceptability"]
+        assert isinstance(curve, pd.DataFrame)
+        figures["cost_effect_plane.png"] = cost_effect_plane_figure(result.pairs,
+                                                                    result.labels[0])
+        figures["acceptability_curve.png"] = acceptability_figure(curve)
     return [save(fig, folder / filename) for filename, fig in figures.items()]

@@ -32,7 +32,8 @@ class RunContext:
     """What every run of one experiment shares (sent to each worker once).
 
     A design (sweep, sensitivity) runs ``base`` with each task's overrides; a comparison names its
-    ``arms`` and task ``point`` ``i`` runs ``arms[i]`` as it is. ``seeding`` is the scheme of
+    ``arms`` and task ``point`` ``i`` runs ``arms[i]`` with the task's overrides (a plausible
+    world's parameters, or none). ``seeding`` is the scheme of
     :mod:`experiments.running.seeding`; ``survey`` keeps each run's synthetic survey.
     """
 
@@ -50,7 +51,8 @@ class RunContext:
     def scenario(self, task: RunTask) -> Scenario:
         """The scenario one task runs."""
         if self.arms:
-            return self.arms[task.point]
+            arm = self.arms[task.point]
+            return arm.with_overrides(dict(task.overrides), label=f"world of run {task.run_id}")
         return self.base.with_overrides(dict(task.overrides), label=f"design point {task.point}")
 
 

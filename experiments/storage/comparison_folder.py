@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.comparison.decision_files import write_decision_files
 from experiments.comparison.paired import ComparisonResult
 from experiments.reporting.figures import comparison_figures
 from experiments.reporting.published_survey import with_published
@@ -128,6 +129,7 @@ def _write_comparison_files(result: ComparisonResult, folder: Path,
                                        float_format="%.4f")
     files = ["comparison.json", "comparison.csv", "timeseries.parquet",
              "survey_before_after.csv"]
+    files += write_decision_files(result, folder)
     figures = comparison_figures(result, folder / "figures")
     files += [str(p.relative_to(folder)) for p in figures]
     if stored is not None:

@@ -15,7 +15,8 @@ from simulation.errors import UserError
 
 LEGEND = """\
 effect SD: mean paired difference in final achievement (SD of the starting cohort),
-  95% CI from the t distribution over the paired replicates
+  95% CI from the t distribution over the paired replicates (over the world draws'
+  mean differences when pairs share a world)
 pctile pts: percentile points a median student would move, 100*(Phi(effect) - 0.5)
 engagement: change in mean engagement (0-1 scale)
 gap Q4-Q1, gap access: change in the top-minus-bottom prior-quartile gap and the
@@ -59,6 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--part-runs", type=int, default=16, metavar="K",
                    help="runs written to --out at a time (default 16; also every 10 s): at most "
                    "these are lost to a kill")
+    p.add_argument("--worlds", choices=("plausible", "fixed"), default="plausible",
+                   help="plausible (default): each pair of replicates runs in a world drawn from "
+                   "the calibrated ensemble, so intervals include parameter uncertainty; fixed: "
+                   "the scenarios' own parameters (mechanism studies)")
+    p.add_argument("--pairs-per-world", type=int, default=None, metavar="K",
+                   help="replicate pairs sharing one drawn world (default 2 from 8 replicates, "
+                   "else 1)")
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="table (default) or JSON on stdout")
     p.set_defaults(handler=handle)
@@ -118,7 +126,8 @@ def handle(args: argparse.Namespace) -> int:
         result = compare(base, alternatives, replicates=args.replicates, weeks=weeks,
                          seed=args.seed, executor=executor, out=out, resume=resume,
                          retry_failed=args.retry_failed, force=args.force,
-                         part_runs=args.part_runs,
+                         part_runs=args.part_runs, worlds=args.worlds,
+                         pairs_per_world=args.pairs_per_world,
                          progress=lambda done, _total: bar.update(done - bar.n))
     folder = write_comparison_folder(result, out, force=args.force)
 
@@ -146,9 +155,23 @@ def print_table(result: Any, folder: Path) -> None:
     years = result.weeks / _weeks_per_year(result.base)
     print(f"Base: {result.labels[0]}; {result.replicates} paired replicates (common random "
           f"numbers, seed {result.seed}); {result.weeks} weeks ({years:.3g} "
-          f"year{'' if years == 1 else 's'})\n")
-    print(result.table().to_string(index=False))
+          f"year{'' if years == 1 else 's'})")
+    print(_worlds_line(result) + "\n")
+    table = result.table()
+    flags = [_equity_flag(row) for row in result.rows]
+    if any(flags):
+        table["equity"] = flags
+    print(table.to_string(index=False))
     print("\n" + LEGEND)
+    if any(flags):
+        print("equity: WIDENS marks a policy that clearly widens a gap (95% interval above zero), "
+              "whether or not it clearly raises the mean")
+    decision = result.decision_outputs()
+    if decision["prob_benefit"]:
+        print("\nP(benefit), share of replicate pairs in which each policy beats the base: "
+              + ", ".join(f"{k} {v:.0%}" for k, v in decision["prob_benefit"].items())
+              + "; P(best effect): "
+              + ", ".join(f"{k} {v:.0%}" for k, v in decision["prob_best"].items()))
     print("\nWhat each alternative changes from the base:")
     for k, label in enumerate(result.labels[1:]):
         diffs = result.differing_settings(k)
@@ -157,12 +180,40 @@ def print_table(result: Any, folder: Path) -> None:
         print(textwrap.fill(f"{label}: {shown or 'nothing (same settings)'}{more}", width=100,
                             initial_indent="  ", subsequent_indent="      "))
     warned = [(row["scenario"], w) for row in result.rows for w in row["warnings"]]
+    warned += [(label, w) for label, ws in result.setup_warnings.items() for w in ws]
     if warned:
         print("\nWarnings:")
         for label, warning in warned:
             print(textwrap.fill(f"{label}: {warning}", width=100, initial_indent="  ",
                                 subsequent_indent="      "))
     print(f"\nResults: {folder}")
+
+
+def _equity_flag(row: dict[str, Any]) -> str:
+    """The brief's equity rule (a gap whose 95% interval of change lies above zero)."""
+    from experiments.reporting.brief import clear_gain
+    from experiments.reporting.figures import widens_a_gap
+
+    gaps = widens_a_gap(row)
+    if not gaps:
+        return ""
+    return ("WIDENS " + " and ".join(gaps) + " gap"
+            + ("" if clear_gain(row) else " (no clear gain)"))
+
+
+def _worlds_line(result: Any) -> str:
+    """How the parameters were set: fixed, or drawn worlds and the spread they explain."""
+    if result.worlds == "fixed":
+        return ("Worlds: fixed (the scenarios' own parameters): intervals cover the model's "
+                "noise only")
+    info = result.rows[0]["worlds"]
+    shares = [row["worlds"]["world_share"] for row in result.rows]
+    split = ", ".join(f"{row['scenario']} {share:.0%}" for row, share in zip(result.rows, shares)
+                      if share is not None)
+    return (f"Worlds: {info['worlds']} plausible world(s) drawn by weight, "
+            f"{info['pairs_per_world']} pair(s) each; intervals cover parameter and noise "
+            "uncertainty" + (f"; share of the effect's variance due to worlds: {split}"
+                             if split else ""))
 
 
 def _weeks_per_year(scenario: Any) -> int:
