@@ -86,7 +86,8 @@ def _digits(x: Any) -> int:
     return 3 if isinstance(x, float) and abs(x) < 0.1 else 2
 
 
-def _clear_gain(row: dict[str, Any]) -> bool:
+def clear_gain(row: dict[str, Any]) -> bool:
+    """Whether a row's achievement effect interval lies above zero (the brief's clear gain)."""
     low = row["achievement_effect_sd"].get("ci_low")
     return low is not None and low > 0
 
@@ -108,7 +109,7 @@ def equity_flags(rows: list[dict[str, Any]]) -> list[str]:
             parts.append(f"{GAP_WORDS[gap]} by {fmt(row.get(key), d)} SD "
                          f"(95% interval {_span(iv.get('ci_low'), iv.get('ci_high'), d)})")
         effect = f"{fmt(e['estimate'], _digits(e['estimate']), True)} SD"
-        if _clear_gain(row):
+        if clear_gain(row):
             lead = f"raises mean achievement ({effect}) but widens "
         else:
             lead = f"does not clearly raise mean achievement ({effect}) and widens "
@@ -126,7 +127,7 @@ def compact_flags(rows: list[dict[str, Any]]) -> str:
         changes = ", ".join(f"{g} "
                             f"{fmt(row.get(GAP_KEYS[g]), _digits(row.get(GAP_KEYS[g])), True)}"
                             for g in gaps)
-        gain = "" if _clear_gain(row) else ", no clear gain"
+        gain = "" if clear_gain(row) else ", no clear gain"
         items.append(f"{scenario_label(row['scenario'])} ({changes}{gain})")
     if not items:
         return ""
@@ -135,7 +136,7 @@ def compact_flags(rows: list[dict[str, Any]]) -> str:
 
 
 def _answer(rows: list[dict[str, Any]], base: str, symbol: str | None) -> str:
-    gains = [r for r in rows if _clear_gain(r)]
+    gains = [r for r in rows if clear_gain(r)]
     if not gains:
         return (f"No alternative clearly raises achievement against {base}: every effect's 95% "
                 "interval includes zero or lies below it.")
@@ -211,11 +212,6 @@ def over_worlds(rows: list[dict[str, Any]]) -> bool:
     return bool(rows) and "worlds" in rows[0]
 
 
-def clear_gain(row: dict[str, Any]) -> bool:
-    """Whether a row's achievement effect interval lies above zero (the brief's clear gain)."""
-    return _clear_gain(row)
-
-
 def _how_sure(manifest: dict[str, Any], rows: list[dict[str, Any]],
               decision: dict[str, Any] | None = None) -> str:
     reps = manifest.get("replicates")
@@ -269,7 +265,7 @@ def _what_would_change(manifest: dict[str, Any], rows: list[dict[str, Any]],
         out.append("The model's uncertain parameters sit at their defaults; a sensitivity "
                    "analysis (plsim sensitivity) shows which could reorder the policies.")
     out.append("Unit prices are assumptions: local prices change the costs, not the effects.")
-    flagged = [scenario_label(r["scenario"]) for r in rows if widens_a_gap(r) and _clear_gain(r)]
+    flagged = [scenario_label(r["scenario"]) for r in rows if widens_a_gap(r) and clear_gain(r)]
     if flagged:
         who = _join(flagged) if len(flagged) <= 2 else f"the {len(flagged)} policies flagged"
         out.append(f"If equity weighs as much as the mean, {who} may not be worth adopting as "
