@@ -229,6 +229,10 @@ def test_a_shared_link_reproduces_the_settings(server, browser):
         page.locator(".plsim-lever-resources-device_ratio").get_by_text(
             "now 0.3 devices per student").wait_for()
         page.locator(".plsim-lever-training-plc_hours").get_by_text("now 12 hours").wait_for()
+        # as a person would, leave the page once its charts are drawn (under heavy load a tab
+        # switch during the charts' first draw logs ECharts' "invalid dom")
+        page.wait_for_function("document.querySelector('[data-testid=chart-achievement]')"
+                               "?.getAttribute('data-week') === '0'")
         page.get_by_role("tab", name="Export and share").click()
         href = page.get_by_test_id("share-link").get_attribute("href")
         assert href.startswith(server + "?"), href  # absolute: it works pasted anywhere
