@@ -187,6 +187,19 @@ def _sampler(settings: FitSettings) -> Any:
     return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.workers)
 
 
+def is_fit_history(database: Path) -> bool:
+    """Whether ``database`` is an SQLite file holding pyabc's tables (a history plsim fit wrote)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as con:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError:
+        return False
+    return "abc_smc" in tables
+
+
 def fit(settings: FitSettings, database: Path, resume: bool = True,
         log: Callable[[str], None] = print) -> Any:
     """Run (or continue) ABC-SMC into the SQLite ``database``; returns the pyabc History."""
@@ -206,6 +219,9 @@ def fit(settings: FitSettings, database: Path, resume: bool = True,
         log(f"fit: resuming {database} after {done} population(s)")
     else:
         if database.exists():
+            if not is_fit_history(database):
+                raise UserError(f"{database}: exists and is not a fit history written by plsim "
+                                "fit (no pyabc tables); it is left untouched: choose another file")
             database.unlink()
         abc.new(url, observed(settings.rows))
     remaining = settings.generations - done

@@ -85,18 +85,12 @@ def handle(args: argparse.Namespace) -> int:
 def _check_own_files(db: Path, out: Path, fresh: bool) -> None:
     """Refuse to replace files plsim fit did not write (users' files are kept)."""
     import json
-    import sqlite3
 
-    if db.exists():
-        try:
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-                tables = {r[0] for r in con.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError:
-            tables = set()
-        if "abc_smc" not in tables:
-            raise UserError(f"--db {db}: exists and is not a fit history written by plsim fit; "
-                            "choose another file")
+    from experiments.calibration.fit import is_fit_history
+
+    if db.exists() and not is_fit_history(db):
+        raise UserError(f"--db {db}: exists and is not a fit history written by plsim fit; "
+                        "choose another file")
     del fresh  # a fit history may be restarted with --fresh; anything else was refused above
     if out.exists():
         manifest = out.with_suffix(".json")
